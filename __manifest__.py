@@ -1,0 +1,25 @@
+{
+    "name": "Idle User Logout",
+    "summary": "Log internal users out of the web client after a period of inactivity",
+    "version": "19.0.1.0.0",
+    "category": "Hidden/Tools",
+    "license": "LGPL-3",
+    "author": "idle_user_logout developers",
+    "depends": ["base_setup", "bus"],
+    "data": [
+        "views/res_config_settings_views.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "idle_user_logout/static/src/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "idle_user_logout/static/tests/*.test.js",
+        ],
+        "web.assets_tests": [
+            "idle_user_logout/static/tests/tours/*",
+        ],
+    },
+    "uninstall_hook": "uninstall_hook",
+    "installable": True,
+}

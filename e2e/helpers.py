@@ -1,0 +1,171 @@
+"""Helpers for the end-to-end tier: Odoo servers of its own and real Chromium."""
+
+import shlex
+import socket
+import subprocess
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def odoo_env():
+    """Variables written by tools/setup.sh; the e2e tier cannot run without them."""
+    values = {}
+    for line in (REPO / ".work" / "env").read_text().splitlines():
+        key, _, value = line.partition("=")
+        values[key] = value.strip("'")
+    return values
+
+
+def odoo_command(*args, subcommand=()):
+    env = odoo_env()
+    return [*shlex.split(env["ODOO_CMD"]), *subcommand, "-c", env["ODOO_CONF"], *args]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def create_database(name):
+    subprocess.run(
+        odoo_command(
+            "-d",
+            name,
+            "-i",
+            "idle_user_logout",
+            "--stop-after-init",
+            "--log-level=warn",
+        ),
+        check=True,
+    )
+
+
+def drop_database(name):
+    subprocess.run(["dropdb", "--if-exists", name], check=False)
+
+
+class OdooServer:
+    def __init__(self, db, port):
+        self.db = db
+        self.url = f"http://127.0.0.1:{port}"
+        log = REPO / ".work" / "logs" / f"e2e-{db}.log"
+        self.process = subprocess.Popen(
+            odoo_command(
+                "-d",
+                db,
+                "--db-filter",
+                f"^{db}$",
+                "--http-port",
+                str(port),
+                "--http-interface",
+                "127.0.0.1",
+                "--log-level",
+                "warn",
+            ),
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Odoo exited early, see {log}")
+            try:
+                if requests.get(f"{self.url}/web/login", timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"Odoo did not answer within 120 s, see {log}")
+        common = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/common")
+        self.uid = common.authenticate(db, "admin", "admin", {})
+        self.models = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object")
+
+    def call(self, model, method, *args):
+        return self.models.execute_kw(
+            self.db, self.uid, "admin", model, method, list(args)
+        )
+
+    def set_param(self, key, value):
+        self.call("ir.config_parameter", "set_param", key, value)
+
+    def configure(self, enabled=True, timeout_minutes=1):
+        self.set_param("idle_user_logout.enabled", str(enabled))
+        self.set_param("idle_user_logout.timeout_minutes", str(timeout_minutes))
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def chrome_options():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-popup-blocking",
+        "--window-size=1366,900",
+    ):
+        options.add_argument(flag)
+    return options
+
+
+def start_chrome():
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=chrome_options())
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def login(driver, odoo, path="/odoo", login_name="admin", password="admin"):
+    driver.get(f"{odoo.url}/web/login?redirect={path}")
+    # The form shows once the login page's scripts ran (the first time, bundles build).
+    WebDriverWait(driver, 60).until(
+        expected_conditions.visibility_of_element_located((By.NAME, "login"))
+    ).send_keys(login_name)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    form_button = "form.oe_login_form button[type=submit]"
+    driver.find_element(By.CSS_SELECTOR, form_button).click()
+    wait_for(driver, ".o_main_navbar", timeout=60)
+
+
+def wait_for(driver, selector, timeout=30):
+    return WebDriverWait(driver, timeout).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector))
+    )
+
+
+def on_login_page(driver):
+    return driver.execute_script(
+        "return location.pathname === '/web/login'"
+        " && !!document.querySelector('form.oe_login_form')"
+    )
+
+
+def wait_for_login_page(driver, timeout):
+    """Wait for the login page; return when the tab started going there (epoch s)."""
+    WebDriverWait(driver, timeout, poll_frequency=0.25).until(
+        lambda d: on_login_page(d)
+    )
+    return driver.execute_script("return performance.timeOrigin") / 1000

@@ -1,0 +1,62 @@
+"""The auto logout in real time, real server, real Chromium, with a 1-minute timeout."""
+
+import time
+
+import pytest
+from helpers import login, on_login_page, wait_for, wait_for_login_page
+from selenium.webdriver.common.by import By
+
+TIMEOUT_S = 60
+# A visible tab leaves at its deadline; a little slack for navigation and polling.
+SLACK_S = 5
+
+
+@pytest.fixture(autouse=True)
+def one_minute_timeout(odoo):
+    odoo.configure(enabled=True, timeout_minutes=1)
+
+
+def click_heading(driver):
+    """A harmless real click: the title of the Auto Logout settings block."""
+    driver.find_element(By.XPATH, "//h2[contains(., 'Auto Logout')]").click()
+    return time.time()
+
+
+def test_untouched_tab_reaches_login_page_after_timeout(odoo, browser):
+    login(browser, odoo, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    last_activity = click_heading(browser)
+
+    left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
+
+    assert TIMEOUT_S - 0.5 <= left_at - last_activity <= TIMEOUT_S + SLACK_S
+    browser.get(f"{odoo.url}/odoo")
+    assert on_login_page(browser), "the server session must be over too"
+
+
+def test_working_in_one_tab_keeps_both_then_both_leave(odoo, browser):
+    login(browser, odoo, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    # Tab B is opened by tab A so that A can watch it without ever giving it focus.
+    browser.execute_script("window.tabB = window.open('/odoo/settings', '_blank')")
+    tab_a = browser.current_window_handle
+    browser.switch_to.window(tab_a)
+    tab_b_path = "return window.tabB.location.pathname"
+
+    started = time.time()
+    last_activity = started
+    while time.time() - started < 90:
+        last_activity = click_heading(browser)
+        time.sleep(10)
+        assert browser.execute_script(tab_b_path).startswith("/odoo")
+        assert not on_login_page(browser)
+    last_activity = click_heading(browser)
+
+    left_a = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
+    tab_b = next(handle for handle in browser.window_handles if handle != tab_a)
+    browser.switch_to.window(tab_b)
+    left_b = wait_for_login_page(browser, 5)
+
+    for left in (left_a, left_b):
+        assert TIMEOUT_S - 0.5 <= left - last_activity <= TIMEOUT_S + SLACK_S
+    assert abs(left_a - left_b) < 2, "the tabs leave together"

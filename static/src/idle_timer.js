@@ -1,0 +1,38 @@
+/**
+ * The idle decision, free of Odoo and of the DOM: times are epoch milliseconds.
+ */
+
+/** The longest a tab waits between two checks. */
+export const CHECK_INTERVAL_MS = 5000;
+
+export class IdleTimer {
+    /**
+     * @param {number} timeoutMs idle time after which the user is logged out
+     * @param {number} now time at which the timer starts, counted as activity
+     */
+    constructor(timeoutMs, now) {
+        this.timeoutMs = timeoutMs;
+        this.lastActivity = now;
+    }
+
+    /**
+     * Counts activity at `at`, unless the timeout has already passed: a late event never
+     * brings an expired session back. Returns whether it was counted.
+     */
+    recordActivity(at) {
+        if (this.isExpired(at)) {
+            return false;
+        }
+        this.lastActivity = Math.max(this.lastActivity, at);
+        return true;
+    }
+
+    isExpired(now) {
+        return now - this.lastActivity >= this.timeoutMs;
+    }
+
+    /** Delay until the next check: the 5-second cadence, or the deadline if sooner. */
+    nextCheckDelay(now) {
+        return Math.max(0, Math.min(CHECK_INTERVAL_MS, this.lastActivity + this.timeoutMs - now));
+    }
+}

@@ -1,0 +1,4 @@
+from . import test_js
+from . import test_session_info
+from . import test_settings
+from . import test_settings_ui

@@ -1,0 +1,62 @@
+import json
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutSessionInfo(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        icp = cls.env["ir.config_parameter"].sudo()
+        icp.set_param("idle_user_logout.enabled", "True")
+        icp.set_param("idle_user_logout.timeout_minutes", "7")
+        new_test_user(
+            cls.env,
+            login="idle_employee",
+            password="idle_employee_pw",
+            groups="base.group_user",
+        )
+        new_test_user(
+            cls.env,
+            login="idle_portal",
+            password="idle_portal_pw",
+            groups="base.group_portal",
+        )
+
+    def session_info(self):
+        response = self.url_open(
+            "/web/session/get_session_info",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()["result"]
+
+    def test_internal_user_receives_timeout(self):
+        self.authenticate("idle_employee", "idle_employee_pw")
+        self.assertEqual(self.session_info()["idle_logout_timeout_minutes"], 7)
+        page = self.url_open("/odoo").text
+        self.assertIn('"idle_logout_timeout_minutes": 7', page)
+
+    def test_odd_stored_timeout_is_clamped(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "idle_user_logout.timeout_minutes", "-5"
+        )
+        self.authenticate("idle_employee", "idle_employee_pw")
+        self.assertEqual(self.session_info()["idle_logout_timeout_minutes"], 1)
+
+    def test_disabled_sends_nothing(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "idle_user_logout.enabled", "False"
+        )
+        self.authenticate("idle_employee", "idle_employee_pw")
+        self.assertNotIn("idle_logout_timeout_minutes", self.session_info())
+
+    def test_portal_user_receives_nothing(self):
+        self.authenticate("idle_portal", "idle_portal_pw")
+        self.assertNotIn("idle_logout_timeout_minutes", self.session_info())
+
+    def test_public_user_receives_nothing(self):
+        self.assertNotIn(
+            "idle_logout_timeout_minutes", self.url_open("/web/login").text
+        )

@@ -1,0 +1,124 @@
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutSettings(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.icp = cls.env["ir.config_parameter"].sudo()
+        cls.employee = new_test_user(
+            cls.env, login="idle_employee", groups="base.group_user"
+        )
+
+    def save_settings(self, **values):
+        self.env["res.config.settings"].create(values).execute()
+
+    def test_defaults(self):
+        self.icp.search([("key", "like", "idle_user_logout.")]).unlink()
+        settings = self.env["res.config.settings"].create({})
+        self.assertFalse(settings.idle_logout_enabled)
+        self.assertEqual(settings.idle_logout_timeout_minutes, 15)
+
+    def test_round_trip(self):
+        self.save_settings(idle_logout_enabled=True, idle_logout_timeout_minutes=42)
+        self.assertEqual(self.icp.get_param("idle_user_logout.enabled"), "True")
+        self.assertEqual(self.icp.get_param("idle_user_logout.timeout_minutes"), "42")
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.idle_logout_enabled)
+        self.assertEqual(settings.idle_logout_timeout_minutes, 42)
+
+        self.save_settings(idle_logout_enabled=False, idle_logout_timeout_minutes=42)
+        self.assertEqual(self.icp.get_param("idle_user_logout.enabled"), "False")
+        self.assertFalse(self.env["res.config.settings"].create({}).idle_logout_enabled)
+
+    def test_saving_below_minimum_stores_one_minute(self):
+        for entered in (0, -5):
+            with self.subTest(entered=entered):
+                self.save_settings(
+                    idle_logout_enabled=True, idle_logout_timeout_minutes=entered
+                )
+                self.assertEqual(
+                    self.icp.get_param("idle_user_logout.timeout_minutes"), "1"
+                )
+                self.assertEqual(
+                    self.env["res.config.settings"]
+                    .create({})
+                    .idle_logout_timeout_minutes,
+                    1,
+                )
+
+    def test_onchange_raises_entered_value(self):
+        settings = self.env["res.config.settings"].new(
+            {"idle_logout_timeout_minutes": 0}
+        )
+        settings._onchange_idle_logout_timeout_minutes()
+        self.assertEqual(settings.idle_logout_timeout_minutes, 1)
+
+    def test_reading_odd_stored_values(self):
+        expected = {
+            None: 15,
+            "": 15,
+            "abc": 15,
+            "0": 1,
+            "-5": 1,
+            "2.5": 2,
+            "nan": 15,
+            "1e400": 525600,
+            "-1e400": 1,
+            "99999999999999999999": 525600,
+        }
+        for stored, minutes in expected.items():
+            with self.subTest(stored=stored):
+                self.icp.search(
+                    [("key", "=", "idle_user_logout.timeout_minutes")]
+                ).unlink()
+                if stored is not None:
+                    self.icp.create(
+                        {"key": "idle_user_logout.timeout_minutes", "value": stored}
+                    )
+                self.icp.set_param("idle_user_logout.enabled", "True")
+                settings = self.env["res.config.settings"].create({})
+                self.assertEqual(settings.idle_logout_timeout_minutes, minutes)
+                self.assertEqual(
+                    self.env["res.config.settings"]._idle_logout_settings(),
+                    (True, minutes),
+                )
+
+    def test_reading_odd_enabled_values(self):
+        for stored, enabled in {
+            "True": True,
+            "1": True,
+            "False": False,
+            "abc": False,
+            "": False,
+        }.items():
+            with self.subTest(stored=stored):
+                self.icp.search([("key", "=", "idle_user_logout.enabled")]).unlink()
+                if stored:
+                    self.icp.create(
+                        {"key": "idle_user_logout.enabled", "value": stored}
+                    )
+                self.assertEqual(
+                    self.env["res.config.settings"]._idle_logout_settings()[0], enabled
+                )
+
+    def test_non_admin_cannot_change_settings(self):
+        self.icp.set_param("idle_user_logout.enabled", "True")
+        self.icp.set_param("idle_user_logout.timeout_minutes", "15")
+        employee_env = self.env(user=self.employee)
+        with self.assertRaises(AccessError):
+            employee_env["res.config.settings"].create(
+                {"idle_logout_enabled": False, "idle_logout_timeout_minutes": 600}
+            ).execute()
+        with self.assertRaises(AccessError):
+            employee_env["ir.config_parameter"].set_param(
+                "idle_user_logout.enabled", "False"
+            )
+        with self.assertRaises(AccessError):
+            employee_env["ir.config_parameter"].search(
+                [("key", "=", "idle_user_logout.timeout_minutes")]
+            ).write({"value": "600"})
+        self.assertEqual(self.icp.get_param("idle_user_logout.enabled"), "True")
+        self.assertEqual(self.icp.get_param("idle_user_logout.timeout_minutes"), "15")

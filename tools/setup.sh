@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Prepare everything `make run` and `make test` need; idempotent and quick when nothing changed.
+# Writes tools/env.sh-compatible variables into .work/env for the other scripts.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+WORK="$REPO/.work"
+VENV="$REPO/.venv"
+ODOO_SRC=${ODOO_SRC:-/opt/odoo/19.0}
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+apt_install() {
+    [ "$(id -u)" = 0 ] || die "missing system packages ($*); install them or run as root"
+    say "installing system packages: $*"
+    if [ ! -f "$WORK/.apt-updated" ]; then
+        apt-get update -qq >&2
+        touch "$WORK/.apt-updated"
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+mkdir -p "$WORK/addons" "$WORK/data" "$WORK/logs"
+
+# --- Odoo source -----------------------------------------------------------------------
+if [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
+    if command -v git >/dev/null && git ls-remote --heads "$ODOO_GIT_URL" 19.0 >/dev/null 2>&1; then
+        say "no Odoo at $ODOO_SRC: cloning the 19.0 branch"
+        git clone --depth 1 --branch 19.0 "$ODOO_GIT_URL" "$ODOO_SRC" >&2
+    else
+        die "Odoo 19 source not found at $ODOO_SRC and the official repository is unreachable.
+Provide it: set ODOO_SRC to an Odoo 19.0 git checkout (with odoo-bin) or an Odoo 19 source
+distribution (a directory holding the odoo/ package and requirements.txt)."
+    fi
+fi
+grep -q "version_info = (19, 0" "$ODOO_SRC/odoo/release.py" || die "$ODOO_SRC is not Odoo 19.0"
+if [ -f "$ODOO_SRC/odoo-bin" ]; then
+    ODOO_CMD="$VENV/bin/python $ODOO_SRC/odoo-bin"
+    ADDONS_PATH="$WORK/addons,$ODOO_SRC/addons,$ODOO_SRC/odoo/addons"
+else
+    ODOO_CMD="$VENV/bin/python -m odoo"
+    ADDONS_PATH="$WORK/addons,$ODOO_SRC/odoo/addons"
+fi
+
+# --- System packages -----------------------------------------------------------------------
+missing=()
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+command -v pg_config >/dev/null || missing+=(libpq-dev)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
+command -v gcc >/dev/null || missing+=(gcc python3-dev)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+if ! pg_lsclusters -h 2>/dev/null | grep -q .; then
+    version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    say "creating PostgreSQL $version cluster"
+    pg_createcluster "$version" main >&2
+fi
+read -r pg_version pg_name _ pg_status _ < <(pg_lsclusters -h | head -1)
+if [ "$pg_status" != online ]; then
+    say "starting PostgreSQL $pg_version/$pg_name"
+    pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$pg_name" start >&2
+fi
+DB_USER=$(id -un)
+if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'\"" | grep -q 1; then
+    say "creating PostgreSQL superuser role $DB_USER"
+    su postgres -c "createuser --superuser '$DB_USER'" >&2
+fi
+
+# --- Python environment ----------------------------------------------------------------------
+stamp=$(cat "$ODOO_SRC/requirements.txt" "$REPO"/tools/requirements-*.txt | sha256sum | cut -c1-16)
+if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    say "building the Python environment in .venv (a few minutes the first time)"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip wheel >&2
+    overrides=$(sed -n 's/^\([A-Za-z0-9_.-]*\)==.*/\1/p' "$REPO/tools/requirements-override.txt" | paste -sd'|')
+    # python-ldap is optional (LDAP auth) and needs system headers: left out.
+    grep -v -i -E "^(${overrides}|python-ldap)[ =;]" "$ODOO_SRC/requirements.txt" > "$WORK/requirements.txt"
+    "$VENV/bin/pip" install -q -r "$WORK/requirements.txt" \
+        -r "$REPO/tools/requirements-override.txt" -r "$REPO/tools/requirements-dev.txt" >&2
+    echo "$stamp" > "$VENV/.stamp"
+fi
+site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+echo "$ODOO_SRC" > "$site/odoo-src.pth"
+
+# --- Addons path: this repository under its technical name -----------------------------------
+ln -sfn "$REPO" "$WORK/addons/idle_user_logout"
+cat > "$WORK/odoo.conf" <<EOF
+[options]
+addons_path = $ADDONS_PATH
+data_dir = $WORK/data
+db_user = $DB_USER
+admin_passwd = admin
+EOF
+
+cat > "$WORK/env" <<EOF
+ODOO_SRC='$ODOO_SRC'
+ODOO_CMD='$ODOO_CMD'
+ODOO_CONF='$WORK/odoo.conf'
+VENV='$VENV'
+EOF
+say "ready: Odoo at $ODOO_SRC"
