@@ -8,6 +8,7 @@
     "depends": ["base_setup", "bus"],
     "data": [
         "views/res_config_settings_views.xml",
+        "views/webclient_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -140,14 +140,31 @@ def start_chrome():
 
 def login(driver, odoo, path="/odoo", login_name="admin", password="admin"):
     driver.get(f"{odoo.url}/web/login?redirect={path}")
+    submit_login(driver, login_name, password)
+
+
+def submit_login(driver, login_name="admin", password="admin"):
+    """Fill the login form of the current page; wait for the web client."""
     # The form shows once the login page's scripts ran (the first time, bundles build).
     WebDriverWait(driver, 60).until(
         expected_conditions.visibility_of_element_located((By.NAME, "login"))
-    ).send_keys(login_name)
+    )
+    field = driver.find_element(By.NAME, "login")
+    field.clear()
+    field.send_keys(login_name)
     driver.find_element(By.NAME, "password").send_keys(password)
     form_button = "form.oe_login_form button[type=submit]"
     driver.find_element(By.CSS_SELECTOR, form_button).click()
     wait_for(driver, ".o_main_navbar", timeout=60)
+
+
+def session_is_open(driver, odoo):
+    """Whether the server still accepts this browser's session cookie."""
+    cookie = driver.get_cookie("session_id")
+    response = requests.get(
+        f"{odoo.url}/odoo", cookies={"session_id": cookie["value"]}, timeout=30
+    )
+    return not response.url.split("?")[0].endswith("/web/login")
 
 
 def wait_for(driver, selector, timeout=30):
@@ -169,3 +186,31 @@ def wait_for_login_page(driver, timeout):
         lambda d: on_login_page(d)
     )
     return driver.execute_script("return performance.timeOrigin") / 1000
+
+
+# Date.now() shifted by a fixed offset plus one any tab of the origin can change later
+# (localStorage), installed before the page's own scripts: skew and sleep, on demand.
+CLOCK_SCRIPT = """
+(() => {
+    const realNow = Date.now.bind(Date);
+    const fixed = %d;
+    Date.now = () => realNow() + fixed + Number(localStorage.getItem("e2e.sleep_ms") || 0);
+    const log = () => sessionStorage.setItem(
+        "e2e.visibility", (sessionStorage.getItem("e2e.visibility") || "") + document.visibilityState[0]
+    );
+    document.addEventListener("visibilitychange", log);
+})();
+"""
+
+
+def install_clock(driver, skew_ms=0):
+    """Every page this tab loads from now on runs with the controlled clock."""
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": CLOCK_SCRIPT % skew_ms}
+    )
+
+
+def click_heading(driver, text="Auto Logout"):
+    """A harmless real click (the title of a settings block); returns its time."""
+    driver.find_element(By.XPATH, f"//h2[contains(., '{text}')]").click()
+    return time.time()

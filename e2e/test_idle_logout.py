@@ -3,7 +3,15 @@
 import time
 
 import pytest
-from helpers import login, on_login_page, wait_for, wait_for_login_page
+from helpers import (
+    click_heading,
+    login,
+    on_login_page,
+    session_is_open,
+    submit_login,
+    wait_for,
+    wait_for_login_page,
+)
 from selenium.webdriver.common.by import By
 
 TIMEOUT_S = 60
@@ -16,13 +24,8 @@ def one_minute_timeout(odoo):
     odoo.configure(enabled=True, timeout_minutes=1)
 
 
-def click_heading(driver):
-    """A harmless real click: the title of the Auto Logout settings block."""
-    driver.find_element(By.XPATH, "//h2[contains(., 'Auto Logout')]").click()
-    return time.time()
-
-
 def test_untouched_tab_reaches_login_page_after_timeout(odoo, browser):
+    odoo.configure(timeout_minutes=0)  # stored below the minimum: 1 minute applies
     login(browser, odoo, "/odoo/settings")
     wait_for(browser, "#idle_logout_setting")
     last_activity = click_heading(browser)
@@ -30,8 +33,11 @@ def test_untouched_tab_reaches_login_page_after_timeout(odoo, browser):
     left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
 
     assert TIMEOUT_S - 0.5 <= left_at - last_activity <= TIMEOUT_S + SLACK_S
-    browser.get(f"{odoo.url}/odoo")
-    assert on_login_page(browser), "the server session must be over too"
+    assert not session_is_open(browser, odoo), "the server session is over too"
+    notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice").text
+    assert notice == "You were logged out after 1 min of inactivity."
+    submit_login(browser)
+    assert browser.execute_script("return location.pathname") == "/odoo/settings"
 
 
 def test_working_in_one_tab_keeps_both_then_both_leave(odoo, browser):

@@ -3,14 +3,21 @@ import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
 import { clearUncommittedChanges } from "@web/webclient/actions/action_service";
+import "@web/webclient/user_menu/user_menu_items";
 import { IdleTimer } from "./idle_timer";
 
 /** Activity is shared with the other tabs at most this often (a burst of keys is one message). */
 const BROADCAST_THROTTLE_MS = 1000;
+/** A leaving tab gives the other tabs this long to say that they save their changes... */
+const SAVE_ANSWER_MS = 100;
+/** ...and waits this long at most for those saves before the session ends. */
+const SAVE_TIMEOUT_MS = 3000;
 
-export function logoutUrl() {
+/** Ends the session, then shows the login page, which brings the user back here. */
+export function idleLogoutUrl(timeoutMinutes) {
     const { pathname, search, hash } = browser.location;
-    const loginUrl = `/web/login?idle_logout=1&redirect=${encodeURIComponent(pathname + search + hash)}`;
+    const back = encodeURIComponent(pathname + search + hash);
+    const loginUrl = `/web/login?idle_logout=${timeoutMinutes}&redirect=${back}`;
     return `/web/session/logout?redirect=${encodeURIComponent(loginUrl)}`;
 }
 
@@ -20,32 +27,87 @@ export const idleLogoutService = {
     start(env, { presence }) {
         const timeoutMinutes = session.idle_logout_timeout_minutes;
         if (!timeoutMinutes) {
-            return;
+            return null;
         }
         const idleTimer = new IdleTimer(timeoutMinutes * 60_000, Date.now());
-        const channel = new browser.BroadcastChannel(`idle_user_logout:${session.db}:${user.userId}`);
+        const channel = new browser.BroadcastChannel(
+            `idle_user_logout:${session.db}:${user.userId}`
+        );
+        const tabId = Math.random().toString(36).slice(2);
+        const savingTabs = new Set();
         let lastBroadcast = 0;
         let checkTimeout;
-        let leaving = false;
+        let saved;
+        let exit;
 
-        async function leave({ tellOtherTabs }) {
-            if (leaving) {
+        const exitIdle = () => browser.location.assign(idleLogoutUrl(timeoutMinutes));
+        const exitManual = () => browser.location.assign("/web/session/logout");
+
+        /** Saves this tab's changes once, the way Odoo saves when a page is left. */
+        function saveChanges() {
+            saved ||= (async () => {
+                // What is being typed counts too, as when the user clicks elsewhere.
+                document.activeElement?.blur();
+                await new Promise((resolve) => browser.setTimeout(resolve));
+                return clearUncommittedChanges(env);
+            })().catch(() => false);
+            return saved;
+        }
+
+        /** Leaves the page for good, whichever of the timers and messages calls first. */
+        function leavePage() {
+            const leave = exit;
+            exit = () => {};
+            leave();
+        }
+
+        /** Stops the timer and takes the page off the screen: no record data stays visible. */
+        function stop(exitPage) {
+            exit = exitPage;
+            browser.clearTimeout(checkTimeout);
+            document.body.style.visibility = "hidden";
+        }
+
+        function otherTabsSaved() {
+            return new Promise((resolve) => {
+                const deadline = Date.now() + SAVE_TIMEOUT_MS;
+                const poll = () =>
+                    savingTabs.size === 0 || Date.now() >= deadline
+                        ? resolve()
+                        : browser.setTimeout(poll, 50);
+                browser.setTimeout(poll, SAVE_ANSWER_MS);
+            });
+        }
+
+        /** This tab ends the session: every tab saves its changes, then all leave together. */
+        async function leave({ idle, exitPage = idle ? exitIdle : exitManual }) {
+            if (exit) {
                 return;
             }
-            leaving = true;
-            browser.clearTimeout(checkTimeout);
-            if (tellOtherTabs) {
-                channel.postMessage({ type: "logout" });
+            stop(exitPage);
+            channel.postMessage({ type: "leave", idle });
+            await saveChanges();
+            await otherTabsSaved();
+            channel.postMessage({ type: "logout", idle });
+            leavePage();
+        }
+
+        /** Another tab ends the session: save here first, then follow it out. */
+        async function follow({ idle }) {
+            channel.postMessage({ type: "saving", tab: tabId });
+            if (!exit) {
+                stop(idle ? exitIdle : exitManual);
+                browser.setTimeout(leavePage, SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
             }
-            await clearUncommittedChanges(env);
-            browser.location.assign(logoutUrl());
+            await saveChanges();
+            channel.postMessage({ type: "saved", tab: tabId });
         }
 
         function check() {
             const now = Date.now();
             if (idleTimer.isExpired(now)) {
-                leave({ tellOtherTabs: true });
-            } else {
+                leave({ idle: true });
+            } else if (!exit) {
                 browser.clearTimeout(checkTimeout);
                 checkTimeout = browser.setTimeout(check, idleTimer.nextCheckDelay(now));
             }
@@ -53,7 +115,11 @@ export const idleLogoutService = {
 
         function onActivity() {
             const now = Date.now();
-            if (idleTimer.recordActivity(now) && now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
+            if (
+                !exit &&
+                idleTimer.recordActivity(now) &&
+                now - lastBroadcast >= BROADCAST_THROTTLE_MS
+            ) {
                 lastBroadcast = now;
                 channel.postMessage({ type: "activity", at: now });
             }
@@ -62,26 +128,52 @@ export const idleLogoutService = {
         // A return to the tab is checked before it counts: it never revives an expired session.
         function onReturn() {
             check();
-            if (!leaving) {
-                onActivity();
-            }
+            onActivity();
         }
 
-        channel.addEventListener("message", ({ data }) => {
-            if (data.type === "activity") {
-                idleTimer.recordActivity(data.at);
-            } else if (data.type === "logout") {
-                leave({ tellOtherTabs: false });
-            }
-        });
+        const onMessage = {
+            activity: ({ at }) => idleTimer.recordActivity(at),
+            leave: follow,
+            saving: ({ tab }) => savingTabs.add(tab),
+            saved: ({ tab }) => savingTabs.delete(tab),
+            logout: ({ idle }) => {
+                if (!exit) {
+                    stop(idle ? exitIdle : exitManual);
+                }
+                leavePage();
+            },
+        };
+        channel.addEventListener("message", ({ data }) => onMessage[data.type]?.(data));
+        // Registered before any view's: changes are saved beforehand, so no "Leave site?"
+        // prompt or second save may hold the logout.
+        browser.addEventListener("beforeunload", (ev) => exit && ev.stopImmediatePropagation());
         presence.bus.addEventListener("presence", onActivity);
-        // Only this tab's own focus (a boolean); other tabs' focus arrives as a string.
+        // This tab's own focus only (a boolean); other tabs' focus arrives as a string.
         env.bus.addEventListener("window_focus", ({ detail }) => detail === true && onReturn());
         document.addEventListener("visibilitychange", () => !document.hidden && check());
         browser.addEventListener("pageshow", check);
         onActivity();
         check();
+
+        return { leave };
     },
 };
 
 registry.category("services").add("idle_user_logout", idleLogoutService);
+
+// Logging out by hand takes every tab of the session along, after each saved its changes.
+const userMenuItems = registry.category("user_menuitems");
+const logOutItem = userMenuItems.get("log_out");
+userMenuItems.add(
+    "log_out",
+    (env) => {
+        const item = logOutItem(env);
+        const idleLogout = env.services.idle_user_logout;
+        if (!idleLogout) {
+            return item;
+        }
+        const callback = () => idleLogout.leave({ idle: false, exitPage: item.callback });
+        return { ...item, callback };
+    },
+    { force: true }
+);

@@ -9,31 +9,59 @@ import {
     test,
     tick,
 } from "@odoo/hoot";
-import { click, hover, manuallyDispatchProgrammaticEvent, press } from "@odoo/hoot-dom";
-import { defineBusModels } from "@bus/../tests/bus_test_helpers";
-import { makeMockEnv, patchWithCleanup } from "@web/../tests/web_test_helpers";
+import {
+    animationFrame,
+    click,
+    hover,
+    manuallyDispatchProgrammaticEvent,
+    press,
+    unload,
+} from "@odoo/hoot-dom";
+import { busModels } from "@bus/../tests/bus_test_helpers";
+import {
+    contains,
+    defineModels,
+    fields,
+    getService,
+    makeMockEnv,
+    models,
+    mountWebClient,
+    onRpc,
+    patchWithCleanup,
+    webModels,
+} from "@web/../tests/web_test_helpers";
 import { browser } from "@web/core/browser/browser";
+import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
 import { CHECK_INTERVAL_MS, IdleTimer } from "@idle_user_logout/idle_timer";
 
-defineBusModels();
+class Note extends models.Model {
+    _name = "idle.note";
+    name = fields.Char({ required: true });
+    _records = [{ id: 1, name: "Draft" }];
+    _views = { form: `<form><field name="name"/></form>` };
+}
+
+defineModels({ ...webModels, ...busModels, Note });
 describe.current.tags("desktop");
 
 const MINUTE = 60_000;
+/** Time a leaving tab gives the others to answer, then to save (see the service). */
+const LEAVE_DELAY = 200;
 let checkDelays;
 
 function channelName() {
     return `idle_user_logout:${session.db}:${user.userId}`;
 }
 
-/** A second tab of the same session, as seen through the channel. */
+/** Another tab of the same session, as seen through the channel. */
 function otherTab() {
     const channel = new browser.BroadcastChannel(channelName());
     const received = [];
-    channel.addEventListener("message", ({ data }) => received.push(data.type));
+    channel.addEventListener("message", ({ data }) => received.push(data));
     after(() => channel.close());
-    return { channel, received };
+    return { channel, received, types: () => received.map(({ type }) => type) };
 }
 
 /** Resolves once a message posted now has reached every listener of the channel. */
@@ -43,9 +71,42 @@ function messageDelivered() {
     return new Promise((resolve) => probe.addEventListener("message", resolve, { once: true }));
 }
 
+async function postFromOtherTab(tab, message) {
+    const delivered = messageDelivered();
+    tab.channel.postMessage(message);
+    await delivered;
+    await tick();
+}
+
 async function startService(timeoutMinutes) {
     patchWithCleanup(session, { idle_logout_timeout_minutes: timeoutMinutes });
     await makeMockEnv();
+}
+
+function idleLogoutUrl(minutes = 1) {
+    const { pathname, search, hash } = browser.location;
+    const login = `/web/login?idle_logout=${minutes}&redirect=${encodeURIComponent(
+        pathname + search + hash
+    )}`;
+    return `/web/session/logout?redirect=${encodeURIComponent(login)}`;
+}
+
+function pageHidden() {
+    return document.body.style.visibility === "hidden";
+}
+
+/** Lets a leaving tab's few chained steps (save, answers, logout) run. */
+async function advanceLeave() {
+    for (let step = 0; step < 4; step++) {
+        await tick();
+        await advanceTime(LEAVE_DELAY / 4);
+    }
+}
+
+async function expectLoggedOut(minutes = 1) {
+    expect(pageHidden()).toBe(true);
+    await advanceLeave();
+    expect.verifySteps([idleLogoutUrl(minutes)]);
 }
 
 beforeEach(() => {
@@ -59,20 +120,13 @@ beforeEach(() => {
             return delay;
         },
     });
-    patchWithCleanup(browser.location, { assign: (url) => expect.step(url) });
+    patchWithCleanup(browser.location, {
+        assign: (url) => url.startsWith("/web/session/logout") && expect.step(url),
+    });
     // Headless Chromium may not report focus; presence reads it on every focus event.
     patchWithCleanup(document, { hasFocus: () => true });
+    after(() => (document.body.style.visibility = ""));
 });
-
-function expectLoggedOut() {
-    expect.verifySteps([
-        `/web/session/logout?redirect=${encodeURIComponent(
-            `/web/login?idle_logout=1&redirect=${encodeURIComponent(
-                browser.location.pathname + browser.location.search + browser.location.hash
-            )}`
-        )}`,
-    ]);
-}
 
 test("idle timer: expiry, activity and check delay", () => {
     const timer = new IdleTimer(MINUTE, 1000);
@@ -89,15 +143,21 @@ test("idle timer: expiry, activity and check delay", () => {
 test("logs out when the timeout passes, not a millisecond before", async () => {
     await startService(1);
     await advanceTime(MINUTE - 1);
+    expect(pageHidden()).toBe(false);
     expect.verifySteps([]);
     await advanceTime(1);
-    expectLoggedOut();
+    await expectLoggedOut();
 });
 
 test("logout URL ends the session and comes back to the current page", async () => {
-    patchWithCleanup(browser.location, { pathname: "/odoo/action-42", search: "?debug=1", hash: "#x" });
+    patchWithCleanup(browser.location, {
+        pathname: "/odoo/action-42",
+        search: "?debug=1",
+        hash: "#x",
+    });
     await startService(1);
     await advanceTime(MINUTE);
+    await advanceLeave();
     expect.verifySteps([
         "/web/session/logout?redirect=%2Fweb%2Flogin%3Fidle_logout%3D1%26redirect%3D%252Fodoo%252Faction-42%253Fdebug%253D1%2523x",
     ]);
@@ -110,7 +170,7 @@ test("a click resets the timer", async () => {
     await advanceTime(MINUTE - 1);
     expect.verifySteps([]);
     await advanceTime(1);
-    expectLoggedOut();
+    await expectLoggedOut();
 });
 
 test("a key press resets the timer", async () => {
@@ -120,7 +180,7 @@ test("a key press resets the timer", async () => {
     await advanceTime(MINUTE - 1);
     expect.verifySteps([]);
     await advanceTime(1);
-    expectLoggedOut();
+    await expectLoggedOut();
 });
 
 test("mouse movement alone does not reset the timer", async () => {
@@ -128,7 +188,7 @@ test("mouse movement alone does not reset the timer", async () => {
     await advanceTime(50_000);
     await hover(document.body);
     await advanceTime(10_000);
-    expectLoggedOut();
+    await expectLoggedOut();
 });
 
 test("the tab gaining focus resets the timer", async () => {
@@ -138,15 +198,7 @@ test("the tab gaining focus resets the timer", async () => {
     await advanceTime(MINUTE - 1);
     expect.verifySteps([]);
     await advanceTime(1);
-    expectLoggedOut();
-});
-
-test("focus after the timeout passed logs out instead of counting as activity", async () => {
-    await startService(1);
-    mockDate("2019-02-11 09:32:00"); // the machine slept two minutes: no timer ran
-    await manuallyDispatchProgrammaticEvent(window, "focus");
-    await tick();
-    expectLoggedOut();
+    await expectLoggedOut();
 });
 
 test("checks every 5 seconds, then exactly at the deadline", async () => {
@@ -154,55 +206,182 @@ test("checks every 5 seconds, then exactly at the deadline", async () => {
     await advanceTime(2500);
     await click(document.body);
     await advanceTime(MINUTE - 1);
-    expect.verifySteps([]);
+    expect(pageHidden()).toBe(false);
     await advanceTime(1);
-    expectLoggedOut();
+    await expectLoggedOut();
     // 12 checks at the 5-second cadence, then one shortened to meet the deadline.
     expect(checkDelays).toEqual([...Array(12).fill(CHECK_INTERVAL_MS), 2500]);
+});
+
+describe("coming back after the timeout logs out at once, never counts as activity", () => {
+    // The machine slept two minutes: no timer ran in the meantime.
+    const sleep = () => mockDate("2019-02-11 09:32:00");
+
+    test("focus", async () => {
+        await startService(1);
+        sleep();
+        await manuallyDispatchProgrammaticEvent(window, "focus");
+        await expectLoggedOut();
+    });
+
+    test("the tab becoming visible", async () => {
+        await startService(1);
+        sleep();
+        await manuallyDispatchProgrammaticEvent(document, "visibilitychange");
+        await expectLoggedOut();
+    });
+
+    test("restored from the back-forward cache", async () => {
+        await startService(1);
+        sleep();
+        await manuallyDispatchProgrammaticEvent(window, "pageshow", { persisted: true });
+        await expectLoggedOut();
+    });
+
+    test("a click", async () => {
+        const tab = otherTab();
+        await startService(1);
+        sleep();
+        await click(document.body);
+        await postFromOtherTab(tab, { type: "noop" });
+        expect(tab.types()).toEqual(["activity"]);
+        await advanceTime(CHECK_INTERVAL_MS);
+        await expectLoggedOut();
+    });
+});
+
+test("stale activity left by an earlier session does not log a fresh login out", async () => {
+    browser.localStorage.setItem("presence.lastPresence", Date.now() - 24 * 60 * MINUTE);
+    await startService(1);
+    await advanceTime(MINUTE - 1);
+    expect(pageHidden()).toBe(false);
+    expect.verifySteps([]);
 });
 
 test("activity in another tab resets the timer", async () => {
     const tab = otherTab();
     await startService(1);
     await advanceTime(50_000);
-    const delivered = messageDelivered();
-    tab.channel.postMessage({ type: "activity", at: Date.now() });
-    await delivered;
+    await postFromOtherTab(tab, { type: "activity", at: Date.now() });
     await advanceTime(MINUTE - 1);
     expect.verifySteps([]);
     await advanceTime(1);
-    expectLoggedOut();
+    await expectLoggedOut();
 });
 
-test("activity is shared with the other tabs", async () => {
+test("activity is shared with the other tabs, a burst as one message", async () => {
     const tab = otherTab();
     await startService(1);
     await advanceTime(2000);
-    const delivered = messageDelivered();
     await click(document.body);
-    await delivered;
-    expect(tab.received).toEqual(["activity", "activity"]);
+    await press("a");
+    await press("b");
+    await postFromOtherTab(tab, { type: "noop" });
+    expect(tab.received).toEqual([
+        { type: "activity", at: Date.now() - 2000 },
+        { type: "activity", at: Date.now() },
+    ]);
 });
 
-test("an idle logout takes the other tabs along, and a tab told to leave leaves", async () => {
+test("an idle tab takes the other tabs along", async () => {
     const tab = otherTab();
     await startService(1);
     await advanceTime(MINUTE);
-    expectLoggedOut();
-    const delivered = messageDelivered();
-    tab.channel.postMessage({ type: "noop" });
-    await delivered;
-    expect(tab.received).toEqual(["activity", "logout"]);
+    await expectLoggedOut();
+    await postFromOtherTab(tab, { type: "noop" });
+    expect(tab.types()).toEqual(["activity", "leave", "logout"]);
+    expect(tab.received.at(-1)).toEqual({ type: "logout", idle: true });
 });
 
-test("leaves when another tab logs out", async () => {
+test("an idle tab waits until the other tabs saved their changes", async () => {
+    const tab = otherTab();
+    await startService(1);
+    await advanceTime(MINUTE);
+    await postFromOtherTab(tab, { type: "saving", tab: "other" });
+    await advanceTime(1000);
+    expect.verifySteps([]);
+    await postFromOtherTab(tab, { type: "saved", tab: "other" });
+    await advanceLeave();
+    expect.verifySteps([idleLogoutUrl()]);
+});
+
+test("a tab told to leave saves its changes, then follows", async () => {
     const tab = otherTab();
     await startService(15);
-    const delivered = messageDelivered();
-    tab.channel.postMessage({ type: "logout" });
-    await delivered;
+    await postFromOtherTab(tab, { type: "leave", idle: true });
+    expect(pageHidden()).toBe(true);
     await advanceTime(0);
-    expectLoggedOut();
+    await postFromOtherTab(tab, { type: "noop" });
+    expect(tab.types()).toEqual(["activity", "saving", "saved"]);
+    expect.verifySteps([]);
+    await postFromOtherTab(tab, { type: "logout", idle: true });
+    expect.verifySteps([idleLogoutUrl(15)]);
+});
+
+test("a tab told to leave leaves even if the other tab never ends the session", async () => {
+    const tab = otherTab();
+    await startService(15);
+    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await advanceTime(3000);
+    expect.verifySteps([]);
+    await advanceLeave();
+    expect.verifySteps([idleLogoutUrl(15)]);
+});
+
+test("logging out by hand takes the other tabs along", async () => {
+    const tab = otherTab();
+    patchWithCleanup(session, { idle_logout_timeout_minutes: 15 });
+    const env = await makeMockEnv();
+    const item = registry.category("user_menuitems").get("log_out")(env);
+    item.callback();
+    await advanceLeave();
+    await postFromOtherTab(tab, { type: "noop" });
+    expect(tab.received.slice(-2)).toEqual([
+        { type: "leave", idle: false },
+        { type: "logout", idle: false },
+    ]);
+    expect(browser.location.pathname).toBe("/web/session/logout");
+});
+
+test("a valid unsaved record is saved before leaving", async () => {
+    onRpc("web_save", ({ args }) => expect.step(`save ${args[1].name}`));
+    patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
+    await mountWebClient();
+    await getService("action").doAction({
+        type: "ir.actions.act_window",
+        res_model: "idle.note",
+        res_id: 1,
+        views: [[false, "form"]],
+    });
+    // Still typing: the value is not even committed to the record yet.
+    await contains(".o_field_widget[name=name] input").edit("Unsaved draft", {
+        confirm: false,
+    });
+    await advanceTime(MINUTE);
+    await advanceLeave();
+    expect.verifySteps(["save Unsaved draft", idleLogoutUrl()]);
+});
+
+test("an invalid unsaved record never holds the logout, and leaves no data on screen", async () => {
+    onRpc("web_save", () => expect.step("save"));
+    patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
+    await mountWebClient();
+    await getService("action").doAction({
+        type: "ir.actions.act_window",
+        res_model: "idle.note",
+        res_id: 1,
+        views: [[false, "form"]],
+    });
+    await contains(".o_field_widget[name=name] input").clear({ confirm: false });
+    await advanceTime(MINUTE);
+    expect(pageHidden()).toBe(true);
+    await expectLoggedOut();
+    // Odoo's form would try an urgent save and ask to stay: it never gets the event.
+    window.addEventListener("beforeunload", () => expect.step("bubble"));
+    const [event] = await unload();
+    await animationFrame();
+    expect(event.defaultPrevented).toBe(false);
+    expect.verifySteps([]);
 });
 
 test("disabled: no channel, no timer, no logout", async () => {
@@ -219,6 +398,7 @@ test("disabled: no channel, no timer, no logout", async () => {
     await advanceTime(24 * 60 * MINUTE);
     expect.verifySteps([]);
     expect(checkDelays).toEqual([]);
+    expect(pageHidden()).toBe(false);
 });
 
 test("a huge timeout never overflows a browser timer", async () => {
