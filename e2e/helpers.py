@@ -194,11 +194,12 @@ CLOCK_SCRIPT = """
 (() => {
     const realNow = Date.now.bind(Date);
     const fixed = %d;
-    Date.now = () => realNow() + fixed + Number(localStorage.getItem("e2e.sleep_ms") || 0);
-    const log = () => sessionStorage.setItem(
-        "e2e.visibility", (sessionStorage.getItem("e2e.visibility") || "") + document.visibilityState[0]
+    const slept = () => Number(localStorage.getItem("e2e.sleep_ms") || 0);
+    Date.now = () => realNow() + fixed + slept();
+    const seen = () => sessionStorage.getItem("e2e.visibility") || "";
+    document.addEventListener("visibilitychange", () =>
+        sessionStorage.setItem("e2e.visibility", seen() + document.visibilityState[0])
     );
-    document.addEventListener("visibilitychange", log);
 })();
 """
 

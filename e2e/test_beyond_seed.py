@@ -27,7 +27,7 @@ def one_minute_timeout(odoo):
 
 
 def open_helper_tab(browser, odoo):
-    """A second tab of the same origin that is not the web client: the first one hides."""
+    """A second tab of the origin, not a web client: the first tab is hidden."""
     browser.switch_to.new_window("tab")
     browser.get(f"{odoo.url}/web/health")
 
@@ -83,8 +83,9 @@ def test_stale_activity_and_skewed_clocks_never_log_out_early(odoo):
         for driver, skew in zip(browsers, (HOURS_3, -HOURS_3), strict=True):
             install_clock(driver, skew)
             driver.get(f"{odoo.url}/web/login")
+            yesterday = "Date.now() - 24 * 3600e3"
             driver.execute_script(
-                "localStorage.setItem('presence.lastPresence', Date.now() - 24 * 3600e3)"
+                f"localStorage.setItem('presence.lastPresence', {yesterday})"
             )
             login(driver, odoo, "/odoo/settings")
             wait_for(driver, "#idle_logout_setting")
@@ -179,7 +180,8 @@ def test_odd_stored_values_never_break_the_web_client(odoo, browser, stored, eff
     login(browser, odoo, "/odoo/settings")
     wait_for(browser, "#idle_logout_setting")
     received = browser.execute_script(
-        "return odoo.loader.modules.get('@web/session').session.idle_logout_timeout_minutes"
+        "const { session } = odoo.loader.modules.get('@web/session');"
+        "return session.idle_logout_timeout_minutes"
     )
     assert received == effective
     time.sleep(3)
