@@ -1,5 +1,6 @@
 """Helpers for the end-to-end tier: Odoo servers of its own and real Chromium."""
 
+import os
 import shlex
 import socket
 import subprocess
@@ -57,25 +58,19 @@ def drop_database(name):
 
 
 class OdooServer:
-    def __init__(self, db, port):
+    def __init__(self, db, port, *options, env=None, name=None):
+        """Start Odoo on `port` for `db`, with more command-line `options` if any."""
         self.db = db
         self.url = f"http://127.0.0.1:{port}"
-        log = REPO / ".work" / "logs" / f"e2e-{db}.log"
+        log = REPO / ".work" / "logs" / f"e2e-{name or db}.log"
         self.process = subprocess.Popen(
             odoo_command(
-                "-d",
-                db,
-                "--db-filter",
-                f"^{db}$",
-                "--http-port",
-                str(port),
-                "--http-interface",
-                "127.0.0.1",
-                "--log-level",
-                "warn",
+                *("-d", db, "--db-filter", f"^{db}$", "--http-port", str(port)),
+                *("--http-interface", "127.0.0.1", "--log-level", "warn", *options),
             ),
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -1,4 +1,35 @@
-from odoo import models
+import time
+
+import werkzeug.exceptions
+
+from odoo import api, models
+from odoo.http import request
+
+# Requests made by the web client on its own, never by the user: they are not activity.
+BACKGROUND_PATHS = (
+    "/websocket",
+    "/bus/",
+    "/longpolling/",
+    "/web/webclient/version_info",
+    "/web/image",
+    "/web/manifest.webmanifest",
+    "/web/service-worker.js",
+)
+# Session key holding the time of the user's last activity seen by the server; False
+# marks a session that is never enforced (portal users).
+SEEN_KEY = "idle_logout_seen"
+
+
+def stamp_interval_seconds(timeout_minutes):
+    """How often a session's activity stamp is written: a quarter of the timeout, one
+    minute at most."""
+    return min(60, timeout_minutes * 15)
+
+
+def grace_seconds(timeout_minutes):
+    """How long past the timeout the server still accepts a session: the browser reports
+    activity once per third of the timeout, and the stamp may lag one interval more."""
+    return timeout_minutes * 20 + stamp_interval_seconds(timeout_minutes)
 
 
 class IrHttp(models.AbstractModel):
@@ -7,8 +38,51 @@ class IrHttp(models.AbstractModel):
     def session_info(self):
         result = super().session_info()
         if self.env.user._is_internal():
-            settings = self.env["res.config.settings"]
-            enabled, timeout_minutes = settings._idle_logout_settings()
-            if enabled:
-                result["idle_logout_timeout_minutes"] = timeout_minutes
+            settings = self.env["res.config.settings"]._idle_logout_settings()
+            if settings.enabled:
+                result["idle_logout_timeout_minutes"] = settings.timeout_minutes
+                result["idle_logout_keepalive"] = settings.server_enforcement
         return result
+
+    @classmethod
+    def _authenticate(cls, endpoint):
+        if request.session.uid and request.session.get(SEEN_KEY) is not False:
+            cls._idle_logout_enforce(endpoint)
+        return super()._authenticate(endpoint)
+
+    @classmethod
+    def _idle_logout_enforce(cls, endpoint):
+        """End the session when it has been idle for too long, else stamp activity."""
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        if not (settings.enabled and settings.server_enforcement):
+            return
+        session = request.session
+        now = time.time()
+        seen = session.get(SEEN_KEY)
+        if seen is None:
+            # Once per session: whether it concerns an internal user at all.
+            user = request.env["res.users"].sudo().browse(session.uid)
+            session[SEEN_KEY] = now if user._is_internal() else False
+            return
+        seen = max(seen, settings.enforced_since)
+        minutes = settings.timeout_minutes
+        if now - seen > minutes * 60 + grace_seconds(minutes):
+            session.logout(keep_db=True)
+            request.env = api.Environment(request.env.cr, None, session.context)
+            # JSON-RPC then answers "session expired"; pages show the login page.
+            if (
+                endpoint.routing["type"] == "http"
+                and endpoint.routing["auth"] != "public"
+            ):
+                login = request.redirect_query(
+                    "/web/login",
+                    {
+                        "idle_logout": minutes,
+                        "redirect": request.httprequest.full_path.rstrip("?"),
+                    },
+                )
+                werkzeug.exceptions.abort(login)
+        elif now - seen >= stamp_interval_seconds(minutes) and not (
+            request.httprequest.path.startswith(BACKGROUND_PATHS)
+        ):
+            session[SEEN_KEY] = now

@@ -1,10 +1,15 @@
 import math
+import time
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.tools import str2bool
 
 ENABLED_PARAM = "idle_user_logout.enabled"
 TIMEOUT_PARAM = "idle_user_logout.timeout_minutes"
+SERVER_ENFORCEMENT_PARAM = "idle_user_logout.server_enforcement"
+# When the server enforcement was last turned on: older activity stamps count from then.
+ENFORCED_SINCE_PARAM = "idle_user_logout.server_enforcement_since"
 DEFAULT_TIMEOUT_MINUTES = 15
 MIN_TIMEOUT_MINUTES = 1
 # One year: a larger value means "never" and would overflow the settings column.
@@ -22,6 +27,17 @@ def clamp_timeout_minutes(value):
     return int(max(MIN_TIMEOUT_MINUTES, min(minutes, MAX_TIMEOUT_MINUTES)))
 
 
+class IdleLogoutSettings(NamedTuple):
+    enabled: bool
+    timeout_minutes: int
+    server_enforcement: bool
+    enforced_since: float
+
+
+def read_bool(value):
+    return str2bool(value or "False", False)
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -35,14 +51,28 @@ class ResConfigSettings(models.TransientModel):
         help="Minutes without a click, a key press or a return to the Odoo tab "
         "before the user is logged out. The minimum is 1 minute.",
     )
+    idle_logout_server_enforcement = fields.Boolean(
+        string="Also end idle sessions on the server",
+        help="The server refuses a session idle for longer than the timeout, even if "
+        "its browser was closed or its scripts never ran.",
+    )
 
     @api.model
     def _idle_logout_settings(self):
-        """Effective settings whatever is stored: (enabled, timeout in minutes)."""
+        """Effective settings, whatever is stored (parameters are cached: no query)."""
         get_param = self.env["ir.config_parameter"].sudo().get_param
-        enabled = str2bool(get_param(ENABLED_PARAM) or "False", False)
-        timeout = get_param(TIMEOUT_PARAM) or DEFAULT_TIMEOUT_MINUTES
-        return enabled, clamp_timeout_minutes(timeout)
+        try:
+            since = float(get_param(ENFORCED_SINCE_PARAM) or 0)
+        except ValueError:
+            since = 0.0
+        return IdleLogoutSettings(
+            enabled=read_bool(get_param(ENABLED_PARAM)),
+            timeout_minutes=clamp_timeout_minutes(
+                get_param(TIMEOUT_PARAM) or DEFAULT_TIMEOUT_MINUTES
+            ),
+            server_enforcement=read_bool(get_param(SERVER_ENFORCEMENT_PARAM)),
+            enforced_since=since,
+        )
 
     @api.onchange("idle_logout_timeout_minutes")
     def _onchange_idle_logout_timeout_minutes(self):
@@ -52,14 +82,22 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def get_values(self):
         res = super().get_values()
-        enabled, timeout = self._idle_logout_settings()
-        res.update(idle_logout_enabled=enabled, idle_logout_timeout_minutes=timeout)
+        settings = self._idle_logout_settings()
+        res.update(
+            idle_logout_enabled=settings.enabled,
+            idle_logout_timeout_minutes=settings.timeout_minutes,
+            idle_logout_server_enforcement=settings.server_enforcement,
+        )
         return res
 
     def set_values(self):
         res = super().set_values()
         minutes = clamp_timeout_minutes(self.idle_logout_timeout_minutes)
-        set_param = self.env["ir.config_parameter"].sudo().set_param
-        set_param(ENABLED_PARAM, str(bool(self.idle_logout_enabled)))
-        set_param(TIMEOUT_PARAM, str(minutes))
+        enforcement = bool(self.idle_logout_server_enforcement)
+        icp = self.env["ir.config_parameter"].sudo()
+        if enforcement and not read_bool(icp.get_param(SERVER_ENFORCEMENT_PARAM)):
+            icp.set_param(ENFORCED_SINCE_PARAM, str(int(time.time())))
+        icp.set_param(ENABLED_PARAM, str(bool(self.idle_logout_enabled)))
+        icp.set_param(TIMEOUT_PARAM, str(minutes))
+        icp.set_param(SERVER_ENFORCEMENT_PARAM, str(enforcement))
         return res

@@ -81,9 +81,9 @@ class TestIdleLogoutSettings(TransactionCase):
                 self.icp.set_param("idle_user_logout.enabled", "True")
                 settings = self.env["res.config.settings"].create({})
                 self.assertEqual(settings.idle_logout_timeout_minutes, minutes)
+                effective = self.env["res.config.settings"]._idle_logout_settings()
                 self.assertEqual(
-                    self.env["res.config.settings"]._idle_logout_settings(),
-                    (True, minutes),
+                    (effective.enabled, effective.timeout_minutes), (True, minutes)
                 )
 
     def test_reading_odd_enabled_values(self):
@@ -101,7 +101,8 @@ class TestIdleLogoutSettings(TransactionCase):
                         {"key": "idle_user_logout.enabled", "value": stored}
                     )
                 self.assertEqual(
-                    self.env["res.config.settings"]._idle_logout_settings()[0], enabled
+                    self.env["res.config.settings"]._idle_logout_settings().enabled,
+                    enabled,
                 )
 
     def test_non_admin_cannot_change_settings(self):

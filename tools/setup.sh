@@ -84,6 +84,19 @@ if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$stamp" ]; then
         -r "$REPO/tools/requirements-override.txt" -r "$REPO/tools/requirements-dev.txt" >&2
     echo "$stamp" > "$VENV/.stamp"
 fi
+# --- Peer addons (tests and benchmarks only), unpacked out of Odoo's addons path ------------
+if [ "$(cat "$WORK/peers/.stamp" 2>/dev/null)" != "$(sha256sum < "$REPO/tools/peers.txt")" ]; then
+    say "fetching peer addons (tools/peers.txt)"
+    rm -rf "$WORK/peers" && mkdir -p "$WORK/peers/wheels"
+    # Their wheels require an "odoo" distribution: the source tree above stands in for it.
+    "$VENV/bin/pip" download -q --no-deps -d "$WORK/peers/wheels" -r "$REPO/tools/peers.txt" >&2
+    for wheel in "$WORK"/peers/wheels/*.whl; do
+        "$VENV/bin/python" -m zipfile -e "$wheel" "$WORK/peers/unpacked"
+    done
+    mv "$WORK"/peers/unpacked/odoo/addons/* "$WORK/peers/" && rm -rf "$WORK/peers/unpacked"
+    sha256sum < "$REPO/tools/peers.txt" > "$WORK/peers/.stamp"
+fi
+
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo "$ODOO_SRC" > "$site/odoo-src.pth"
 
@@ -101,6 +114,7 @@ cat > "$WORK/env" <<EOF
 ODOO_SRC='$ODOO_SRC'
 ODOO_CMD='$ODOO_CMD'
 ODOO_CONF='$WORK/odoo.conf'
+PEERS_PATH='$WORK/peers'
 VENV='$VENV'
 EOF
 say "ready: Odoo at $ODOO_SRC"

@@ -1,4 +1,5 @@
 import { browser } from "@web/core/browser/browser";
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
@@ -33,6 +34,10 @@ export const idleLogoutService = {
         const channel = new browser.BroadcastChannel(
             `idle_user_logout:${session.db}:${user.userId}`
         );
+        // With the server enforcing the timeout too, activity is reported to it at most
+        // once per third of the timeout (the page load itself was reported).
+        const keepaliveMs = session.idle_logout_keepalive ? idleTimer.timeoutMs / 3 : Infinity;
+        let lastKeepalive = Date.now();
         const tabId = Math.random().toString(36).slice(2);
         const savingTabs = new Set();
         let lastBroadcast = 0;
@@ -115,13 +120,17 @@ export const idleLogoutService = {
 
         function onActivity() {
             const now = Date.now();
-            if (
-                !exit &&
-                idleTimer.recordActivity(now) &&
-                now - lastBroadcast >= BROADCAST_THROTTLE_MS
-            ) {
+            if (exit || !idleTimer.recordActivity(now)) {
+                return;
+            }
+            if (now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
                 lastBroadcast = now;
                 channel.postMessage({ type: "activity", at: now });
+            }
+            // Only the tab the user works in reports (the others hear of it too).
+            if (now - lastKeepalive >= keepaliveMs && document.hasFocus()) {
+                lastKeepalive = now;
+                rpc("/web/session/check", {}, { silent: true }).catch(() => {});
             }
         }
 

@@ -28,6 +28,7 @@ import {
     mountWebClient,
     onRpc,
     patchWithCleanup,
+    stepAllNetworkCalls,
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { browser } from "@web/core/browser/browser";
@@ -78,8 +79,11 @@ async function postFromOtherTab(tab, message) {
     await tick();
 }
 
-async function startService(timeoutMinutes) {
-    patchWithCleanup(session, { idle_logout_timeout_minutes: timeoutMinutes });
+async function startService(timeoutMinutes, keepalive = false) {
+    patchWithCleanup(session, {
+        idle_logout_timeout_minutes: timeoutMinutes,
+        idle_logout_keepalive: keepalive,
+    });
     await makeMockEnv();
 }
 
@@ -381,6 +385,29 @@ test("an invalid unsaved record never holds the logout, and leaves no data on sc
     const [event] = await unload();
     await animationFrame();
     expect(event.defaultPrevented).toBe(false);
+    expect.verifySteps([]);
+});
+
+test("waiting and working make no network call", async () => {
+    await startService(60);
+    stepAllNetworkCalls();
+    for (let minute = 0; minute < 59; minute++) {
+        await click(document.body);
+        await advanceTime(MINUTE);
+    }
+    expect.verifySteps([]);
+});
+
+test("with the server enforcing too: one keepalive per third of the timeout, if active", async () => {
+    await startService(3, true);
+    stepAllNetworkCalls();
+    for (let seconds = 30; seconds <= 240; seconds += 30) {
+        await advanceTime(30_000);
+        await click(document.body);
+    }
+    // Clicks at 60, 120, 180 and 240 s are the first a minute after the last report.
+    expect.verifySteps([...Array(4).fill("/web/session/check")]);
+    await advanceTime(2 * MINUTE + 59_000);
     expect.verifySteps([]);
 });
 

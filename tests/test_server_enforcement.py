@@ -1,0 +1,145 @@
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+# Timeout 1 minute: refused once idle for more than 60 s + 20 s (a third) + 15 s.
+LIMIT_SECONDS = 95
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutServerEnforcement(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.icp = cls.env["ir.config_parameter"].sudo()
+        cls.icp.set_param("idle_user_logout.enabled", "True")
+        cls.icp.set_param("idle_user_logout.timeout_minutes", "1")
+        cls.icp.set_param("idle_user_logout.server_enforcement", "True")
+        cls.icp.set_param("idle_user_logout.server_enforcement_since", "0")
+        for login, group in (
+            ("idle_employee", "base.group_user"),
+            ("idle_portal", "base.group_portal"),
+        ):
+            new_test_user(cls.env, login=login, password=f"{login}_pw", groups=group)
+
+    def jsonrpc(self, path):
+        response = self.url_open(
+            path,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
+
+    def accepted(self, path="/web/session/check"):
+        """Whether the server still serves this session (a JSON-RPC call)."""
+        answer = self.jsonrpc(path)
+        if "error" in answer:
+            self.assertEqual(
+                answer["error"]["data"]["name"], "odoo.http.SessionExpiredException"
+            )
+            return False
+        return True
+
+    def test_idle_session_refused_after_timeout_and_grace(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted(), "JSON-RPC answers with session expired")
+            self.assertFalse(self.accepted(), "the session is over for good")
+
+    def test_idle_page_redirects_to_login_page_with_notice(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(LIMIT_SECONDS + 1)
+            response = self.url_open("/odoo/settings", allow_redirects=False)
+            location = urlsplit(response.headers["Location"])
+            self.assertEqual(location.path, "/web/login")
+            self.assertEqual(
+                parse_qs(location.query),
+                {"idle_logout": ["1"], "redirect": ["/odoo/settings"]},
+            )
+            page = self.url_open(response.headers["Location"]).text
+            self.assertIn("You were logged out after 1 min of inactivity.", page)
+
+    def test_active_session_kept(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            for _ in range(20):  # ten minutes, a request every 30 s
+                self.assertTrue(self.accepted())
+                clock.tick(30)
+            clock.tick(LIMIT_SECONDS - 30)
+            self.assertTrue(
+                self.accepted(), "idle exactly up to the limit: still served"
+            )
+
+    def test_keepalive_counts(self):
+        """The browser's keepalive (once per third of the timeout) keeps it open."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            for _ in range(10):
+                self.assertTrue(self.accepted("/web/session/check"))
+                clock.tick(20)
+
+    def test_background_requests_are_not_activity(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            for _ in range(4):
+                clock.tick(30)
+                self.jsonrpc("/web/webclient/version_info")
+            clock.tick(LIMIT_SECONDS + 1 - 120)
+            self.assertFalse(self.accepted())
+
+    def test_off_means_off(self):
+        self.icp.set_param("idle_user_logout.server_enforcement", "False")
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(24 * 3600)
+            self.assertTrue(self.accepted())
+
+    def test_feature_disabled_means_no_enforcement(self):
+        self.icp.set_param("idle_user_logout.enabled", "False")
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(24 * 3600)
+            self.assertTrue(self.accepted())
+
+    def test_portal_user_not_affected(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_portal", "idle_portal_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(24 * 3600)
+            self.assertTrue(self.accepted())
+
+    def test_turning_enforcement_back_on_does_not_cut_sessions_at_once(self):
+        def save_settings(enforcement):
+            self.env["res.config.settings"].create(
+                {
+                    "idle_logout_enabled": True,
+                    "idle_logout_timeout_minutes": 1,
+                    "idle_logout_server_enforcement": enforcement,
+                }
+            ).execute()
+
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())  # stamped at 10:00
+            save_settings(enforcement=False)
+            clock.tick(3600)
+            save_settings(enforcement=True)
+            self.assertTrue(self.accepted(), "the 10:00 stamp counts from the switch")
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted())
+
+    def test_session_info_asks_for_keepalive(self):
+        self.authenticate("idle_employee", "idle_employee_pw")
+        self.assertTrue(
+            self.jsonrpc("/web/session/get_session_info")["result"][
+                "idle_logout_keepalive"
+            ]
+        )
