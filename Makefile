@@ -3,7 +3,7 @@ HTTP_PORT ?= 8069
 DB_NAME ?= idle_user_logout
 export HTTP_PORT DB_NAME
 
-.PHONY: run test lint setup
+.PHONY: run test lint setup bench i18n
 
 run:
 	@bash tools/run.sh
@@ -16,3 +16,13 @@ lint: setup
 
 setup:
 	@bash tools/setup.sh
+
+# Figures side by side with their baselines; not pass/fail tests.
+bench: setup
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk
+	@. tools/paths.sh && cd bench && "$$VENV/bin/python" client_cost.py
+	@. tools/paths.sh && cd bench && "$$VENV/bin/python" server_overhead.py
+
+# Re-export the translation template with Odoo itself.
+i18n:
+	@bash tools/i18n.sh

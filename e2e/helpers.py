@@ -1,5 +1,6 @@
 """Helpers for the end-to-end tier: Odoo servers of its own and real Chromium."""
 
+import hashlib
 import os
 import shlex
 import socket
@@ -16,13 +17,20 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 REPO = Path(__file__).resolve().parent.parent
+# The tooling's state, outside the addon (see tools/paths.sh).
+WORK = Path(
+    os.environ.get("IUL_WORK")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "idle_user_logout"
+    / hashlib.sha1(str(REPO).encode()).hexdigest()[:12]
+)
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 def odoo_env():
     """Variables written by tools/setup.sh; the e2e tier cannot run without them."""
     values = {}
-    for line in (REPO / ".work" / "env").read_text().splitlines():
+    for line in (WORK / "env").read_text().splitlines():
         key, _, value = line.partition("=")
         values[key] = value.strip("'")
     return values
@@ -62,7 +70,7 @@ class OdooServer:
         """Start Odoo on `port` for `db`, with more command-line `options` if any."""
         self.db = db
         self.url = f"http://127.0.0.1:{port}"
-        log = REPO / ".work" / "logs" / f"e2e-{name or db}.log"
+        log = WORK / "logs" / f"e2e-{name or db}.log"
         self.process = subprocess.Popen(
             odoo_command(
                 *("-d", db, "--db-filter", f"^{db}$", "--http-port", str(port)),

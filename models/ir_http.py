@@ -35,6 +35,13 @@ def grace_seconds(timeout_minutes):
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
+    @api.model
+    def _idle_logout_notice(self, minutes):
+        """What the login page says after an idle logout, in the visitor's language."""
+        return self.env._(
+            "You were logged out after %(minutes)s min of inactivity.", minutes=minutes
+        )
+
     def session_info(self):
         result = super().session_info()
         if self.env.user._is_internal():

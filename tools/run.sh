@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Odoo in the foreground with the addon installed and up to date, on $HTTP_PORT and $DB_NAME.
 set -euo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/paths.sh
+source "$(dirname "$0")/paths.sh"
 bash "$REPO/tools/setup.sh"
 # shellcheck source=/dev/null
-source "$REPO/.work/env"
+source "$WORK/env"
 HTTP_PORT=${HTTP_PORT:-8069}
 DB_NAME=${DB_NAME:-idle_user_logout}
 

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Prepare everything `make run` and `make test` need; idempotent and quick when nothing changed.
-# Writes tools/env.sh-compatible variables into .work/env for the other scripts.
+# Writes the variables the other scripts need into $WORK/env (tools/paths.sh).
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-WORK="$REPO/.work"
-VENV="$REPO/.venv"
+# shellcheck source=tools/paths.sh
+source "$(dirname "$0")/paths.sh"
 ODOO_SRC=${ODOO_SRC:-/opt/odoo/19.0}
 ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
 
@@ -74,7 +73,7 @@ fi
 # --- Python environment ----------------------------------------------------------------------
 stamp=$(cat "$ODOO_SRC/requirements.txt" "$REPO"/tools/requirements-*.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    say "building the Python environment in .venv (a few minutes the first time)"
+    say "building the Python environment in $VENV (a few minutes the first time)"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip wheel >&2
     overrides=$(sed -n 's/^\([A-Za-z0-9_.-]*\)==.*/\1/p' "$REPO/tools/requirements-override.txt" | paste -sd'|')

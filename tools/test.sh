@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Every test tier on a throwaway database; exits non-zero if any tier fails or skips.
 set -uo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/paths.sh
+source "$(dirname "$0")/paths.sh"
 cd "$REPO"
 bash tools/setup.sh || exit 1
 # shellcheck source=/dev/null
-source .work/env
+source "$WORK/env"
 
 DB="iul_test_$(date +%s)_$$"
-RESULTS="$REPO/.work/results"
+RESULTS="$WORK/results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
-cleanup() { dropdb --if-exists "$DB" 2>/dev/null; rm -rf "$REPO/.work/data/filestore/$DB"; }
+cleanup() { dropdb --if-exists "$DB" 2>/dev/null; rm -rf "$WORK/data/filestore/$DB"; }
 trap cleanup EXIT
 
 failed=()
@@ -22,7 +23,7 @@ tier() {
 }
 # pytest-odoo names test modules after the addon directory: run from the addons path.
 odoo_pytest() {
-    (cd "$REPO/.work/addons" && "$VENV/bin/pytest" --odoo-config "$ODOO_CONF" \
+    (cd "$WORK/addons" && "$VENV/bin/pytest" --odoo-config "$ODOO_CONF" \
         --odoo-database "$DB" --odoo-log-level warn --odoo-http "$@")
 }
 

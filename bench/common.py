@@ -1,0 +1,91 @@
+"""What the benchmarks share: databases with or without the addon, one Odoo server."""
+
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
+from helpers import drop_database, free_port, odoo_command, odoo_env
+
+
+def addons_path():
+    """Odoo's addons path with the peer addons (OCA) beside this one."""
+    with open(odoo_env()["ODOO_CONF"]) as file:
+        line = next(li for li in file if li.startswith("addons_path"))
+    return f"{line.split('=', 1)[1].strip()},{odoo_env()['PEERS_PATH']}"
+
+
+def create_database(db, modules, params):
+    subprocess.run(
+        odoo_command(
+            f"--addons-path={addons_path()}",
+            *("-d", db, "-i", modules, "--stop-after-init", "--log-level=warn"),
+        ),
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    for key, value in params.items():
+        sql = (
+            "DELETE FROM ir_config_parameter WHERE key = %(key)r;"
+            "INSERT INTO ir_config_parameter (key, value) VALUES (%(key)r, %(value)r)"
+        )
+        subprocess.run(
+            ["psql", "-q", "-d", db, "-c", sql % {"key": key, "value": value}],
+            check=True,
+        )
+
+
+@contextmanager
+def odoo_serving(configurations):
+    """Create one database per configuration {name: (modules, params)} and serve them
+    all from one threaded Odoo server; yield (url, {name: db}); drop them after."""
+    prefix = f"iul_bench_{uuid.uuid4().hex[:6]}_"
+    dbs = {name: f"{prefix}{i}" for i, name in enumerate(configurations)}
+    port = free_port()
+    server = None
+    try:
+        for name, (modules, params) in configurations.items():
+            create_database(dbs[name], modules, params)
+        server = subprocess.Popen(
+            odoo_command(
+                f"--addons-path={addons_path()}",
+                f"--db-filter=^{prefix}",
+                *("--http-port", str(port), "--http-interface", "127.0.0.1"),
+                *("--log-level", "warn", "--max-cron-threads", "0"),
+            ),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                requests.get(f"{url}/web/health", timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        yield url, dbs
+    finally:
+        if server:
+            server.terminate()
+            server.wait(30)
+        for db in dbs.values():
+            drop_database(db)
+
+
+def session_cookie(url, db):
+    """Log in as admin on `db`; return the session id."""
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"db": db, "login": "admin", "password": "admin"},
+    }
+    response = requests.post(
+        f"{url}/web/session/authenticate", json=payload, timeout=60
+    )
+    assert response.json()["result"]["uid"], response.text
+    return response.cookies["session_id"]

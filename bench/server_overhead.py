@@ -1,0 +1,77 @@
+"""Requests per second on a cheap authenticated JSON-RPC route (/web/session/check), in
+one run and on one Odoo server: addon absent, idle_user_logout with server enforcement
+on, and OCA auth_session_timeout instead. Rounds are interleaved; medians are reported.
+
+Usage: make bench, or in bench/ with the venv: python server_overhead.py
+[--seconds 8] [--rounds 3]
+"""
+
+import argparse
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from common import odoo_serving, session_cookie
+
+CONFIGURATIONS = {
+    "addon absent": ("base_setup,bus", {}),
+    "idle_user_logout, enforcement on": (
+        "idle_user_logout",
+        {
+            "idle_user_logout.enabled": "True",
+            "idle_user_logout.timeout_minutes": "15",
+            "idle_user_logout.server_enforcement": "True",
+        },
+    ),
+    "OCA auth_session_timeout": ("base_setup,bus,auth_session_timeout", {}),
+}
+ROUTE = "/web/session/check"
+
+
+def wrk(url, sid, seconds, workdir):
+    """Requests per second of wrk posting an empty JSON-RPC call as the session."""
+    script = Path(workdir, f"{sid[:8]}.lua")
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.body = \'{"jsonrpc":"2.0","method":"call","params":{}}\'\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Cookie"] = "session_id={sid}"\n'
+    )
+    command = ["wrk", "-t1", "-c2", f"-d{seconds}s", "-s", str(script), url + ROUTE]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    assert "Non-2xx" not in out, out
+    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec"))
+    return float(rate.split()[1])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    with odoo_serving(CONFIGURATIONS) as (url, dbs):
+        sids = {name: session_cookie(url, db) for name, db in dbs.items()}
+        rates = {name: [] for name in dbs}
+        with tempfile.TemporaryDirectory() as workdir:
+            for name in dbs:  # warm-up: caches, first activity stamp
+                wrk(url, sids[name], 2, workdir)
+            for _ in range(args.rounds):
+                for name in dbs:
+                    rates[name].append(wrk(url, sids[name], args.seconds, workdir))
+
+    baseline = statistics.median(rates["addon absent"])
+    print(
+        f"\nPOST {ROUTE}: wrk, 1 thread, 2 connections, {args.rounds} interleaved "
+        f"rounds of {args.seconds} s, one threaded Odoo server\n"
+    )
+    print(f"{'configuration':36} {'req/s median':>12} {'rounds':>20} {'vs absent':>10}")
+    for name, values in rates.items():
+        median = statistics.median(values)
+        rounds = " ".join(f"{value:.0f}" for value in values)
+        print(f"{name:36} {median:12.0f} {rounds:>20} {median / baseline:10.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutTranslations(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        addon = cls.env["ir.module.module"].search([("name", "=", "idle_user_logout")])
+        addon._update_translations(["fr_FR"])
+
+    def test_settings_block_in_french(self):
+        settings = self.env["res.config.settings"].with_context(lang="fr_FR")
+        arch = settings.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("Déconnexion automatique", arch)
+        self.assertIn("Minimum 1 minute : une valeur inférieure est portée à 1.", arch)
+        fields = settings.fields_get(
+            ["idle_logout_enabled", "idle_logout_server_enforcement"]
+        )
+        self.assertEqual(
+            fields["idle_logout_enabled"]["string"],
+            "Déconnecter les utilisateurs inactifs",
+        )
+
+    def test_login_notice_in_french(self):
+        page = self.url_open(
+            "/web/login?idle_logout=15", headers={"Accept-Language": "fr-FR,fr;q=0.9"}
+        ).text
+        self.assertIn("Vous avez été déconnecté après 15 min d&#39;inactivité.", page)
