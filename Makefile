@@ -1,9 +1,10 @@
 # The two commands of the README; both set everything up first (tools/setup.sh).
+SHELL := /bin/bash
 HTTP_PORT ?= 8069
 DB_NAME ?= idle_user_logout
 export HTTP_PORT DB_NAME
 
-.PHONY: run test lint setup bench i18n
+.PHONY: run test lint setup bench i18n screenshots
 
 run:
 	@bash tools/run.sh
@@ -26,3 +27,7 @@ bench: setup
 # Re-export the translation template with Odoo itself.
 i18n:
 	@bash tools/i18n.sh
+
+# The app page's screenshots (static/description), taken in real Chromium.
+screenshots: setup
+	@. tools/paths.sh && cd e2e && "$$VENV/bin/python" screenshots.py

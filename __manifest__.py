@@ -21,6 +21,7 @@
             "idle_user_logout/static/tests/tours/*",
         ],
     },
+    "images": ["static/description/settings.png"],
     "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

@@ -26,10 +26,16 @@ def one_minute_timeout(odoo):
     odoo.configure(enabled=True, timeout_minutes=1)
 
 
-def open_helper_tab(browser, odoo):
-    """A second tab of the origin, not a web client: the first tab is hidden."""
+def settings_tab_then_hide_it(browser, odoo):
+    """Log in on the settings, with the clock under control, then open a second tab of
+    the origin that is not a web client: the first one is hidden. Returns the first."""
+    install_clock(browser)
+    login(browser, odoo, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    odoo_tab = browser.current_window_handle
     browser.switch_to.new_window("tab")
     browser.get(f"{odoo.url}/web/health")
+    return odoo_tab
 
 
 def sleep_machine(browser, minutes):
@@ -40,20 +46,18 @@ def sleep_machine(browser, minutes):
 
 
 def test_hidden_tab_that_slept_logs_out_by_itself(odoo, browser):
-    install_clock(browser)
-    login(browser, odoo, "/odoo/settings")
-    wait_for(browser, "#idle_logout_setting")
-    odoo_tab = browser.current_window_handle
-    open_helper_tab(browser, odoo)
+    odoo_tab = settings_tab_then_hide_it(browser, odoo)
 
     sleep_machine(browser, 2)
     slept_at = time.time()
-    time.sleep(8)  # the hidden tab's own 5-second check, nobody looking
+    # The hidden tab's own 5-second check, nobody looking; a hidden tab's timers run
+    # on whole seconds, so its few steps out may add a second or two.
+    time.sleep(12)
     came_back_at = time.time()
     browser.switch_to.window(odoo_tab)
 
     left_at = wait_for_login_page(browser, 5)
-    assert slept_at <= left_at <= slept_at + 6.5
+    assert slept_at <= left_at <= slept_at + 9
     assert left_at < came_back_at, "it left while hidden, not on return"
     visibility = browser.execute_script(
         "return sessionStorage.getItem('e2e.visibility')"
@@ -62,11 +66,7 @@ def test_hidden_tab_that_slept_logs_out_by_itself(odoo, browser):
 
 
 def test_coming_back_after_sleep_logs_out_at_once(odoo, browser):
-    install_clock(browser)
-    login(browser, odoo, "/odoo/settings")
-    wait_for(browser, "#idle_logout_setting")
-    odoo_tab = browser.current_window_handle
-    open_helper_tab(browser, odoo)
+    odoo_tab = settings_tab_then_hide_it(browser, odoo)
 
     sleep_machine(browser, 2)
     browser.switch_to.window(odoo_tab)

@@ -167,41 +167,27 @@ test("logout URL ends the session and comes back to the current page", async () 
     ]);
 });
 
-test("a click resets the timer", async () => {
-    await startService(1);
-    await advanceTime(50_000);
-    await click(document.body);
-    await advanceTime(MINUTE - 1);
-    expect.verifySteps([]);
-    await advanceTime(1);
-    await expectLoggedOut();
-});
-
-test("a key press resets the timer", async () => {
-    await startService(1);
-    await advanceTime(50_000);
-    await press("a");
-    await advanceTime(MINUTE - 1);
-    expect.verifySteps([]);
-    await advanceTime(1);
-    await expectLoggedOut();
-});
+for (const [activity, act] of [
+    ["a click", () => click(document.body)],
+    ["a key press", () => press("a")],
+    ["the tab gaining focus", () => manuallyDispatchProgrammaticEvent(window, "focus")],
+]) {
+    test(`${activity} resets the timer`, async () => {
+        await startService(1);
+        await advanceTime(50_000);
+        await act();
+        await advanceTime(MINUTE - 1);
+        expect.verifySteps([]);
+        await advanceTime(1);
+        await expectLoggedOut();
+    });
+}
 
 test("mouse movement alone does not reset the timer", async () => {
     await startService(1);
     await advanceTime(50_000);
     await hover(document.body);
     await advanceTime(10_000);
-    await expectLoggedOut();
-});
-
-test("the tab gaining focus resets the timer", async () => {
-    await startService(1);
-    await advanceTime(50_000);
-    await manuallyDispatchProgrammaticEvent(window, "focus");
-    await advanceTime(MINUTE - 1);
-    expect.verifySteps([]);
-    await advanceTime(1);
     await expectLoggedOut();
 });
 

@@ -1,0 +1,73 @@
+"""Take the app page's screenshots in real Chromium against a real server:
+static/description/settings.png (the Auto Logout block) and login_notice.png.
+
+Usage: make screenshots
+"""
+
+import io
+import uuid
+
+from helpers import (
+    REPO,
+    OdooServer,
+    create_database,
+    drop_database,
+    free_port,
+    login,
+    start_chrome,
+    wait_for,
+)
+from PIL import Image
+from selenium.webdriver.common.by import By
+
+OUT = REPO / "static" / "description"
+
+
+def crop(driver, elements, path, margin=16):
+    """Save the part of the viewport that holds `elements`."""
+    boxes = [
+        driver.execute_script("return arguments[0].getBoundingClientRect()", e)
+        for e in elements
+    ]
+    ratio = driver.execute_script("return window.devicePixelRatio")
+    left = min(b["left"] for b in boxes) - margin
+    top = min(b["top"] for b in boxes) - margin
+    right = max(b["right"] for b in boxes) + margin
+    bottom = max(b["bottom"] for b in boxes) + margin
+    image = Image.open(io.BytesIO(driver.get_screenshot_as_png()))
+    box = [round(v * ratio) for v in (max(left, 0), max(top, 0), right, bottom)]
+    image.crop(box).save(path)
+
+
+def main():
+    db = f"iul_shots_{uuid.uuid4().hex[:8]}"
+    create_database(db)
+    server = OdooServer(db, free_port())
+    driver = start_chrome()
+    try:
+        server.configure(enabled=True, timeout_minutes=15)
+        login(driver, server, "/odoo/settings")
+        setting = wait_for(driver, "#idle_logout_setting")
+        heading = driver.find_element(By.XPATH, "//h2[contains(., 'Auto Logout')]")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", setting)
+        wait_for(driver, "#idle_logout_setting .o_field_integer input")
+        crop(driver, [heading, setting], OUT / "settings.png")
+
+        driver.delete_all_cookies()
+        driver.get(f"{server.url}/web/login?idle_logout=15&redirect=/odoo/settings")
+        card = wait_for(driver, ".o_idle_logout_notice")
+        wait_for(driver, "form.oe_login_form button[type=submit]")
+        crop(
+            driver,
+            [card, driver.find_element(By.CSS_SELECTOR, ".card")],
+            OUT / "login_notice.png",
+        )
+    finally:
+        driver.quit()
+        server.stop()
+        drop_database(db)
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
