@@ -10,20 +10,13 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
-from helpers import drop_database, free_port, odoo_command, odoo_env
-
-
-def addons_path():
-    """Odoo's addons path with the peer addons (OCA) beside this one."""
-    with open(odoo_env()["ODOO_CONF"]) as file:
-        line = next(li for li in file if li.startswith("addons_path"))
-    return f"{line.split('=', 1)[1].strip()},{odoo_env()['PEERS_PATH']}"
+from helpers import addons_path_with_peers, drop_database, free_port, odoo_command
 
 
 def create_database(db, modules, params):
     subprocess.run(
         odoo_command(
-            f"--addons-path={addons_path()}",
+            f"--addons-path={addons_path_with_peers()}",
             *("-d", db, "-i", modules, "--stop-after-init", "--log-level=warn"),
         ),
         check=True,
@@ -53,7 +46,7 @@ def odoo_serving(configurations):
             create_database(dbs[name], modules, params)
         server = subprocess.Popen(
             odoo_command(
-                f"--addons-path={addons_path()}",
+                f"--addons-path={addons_path_with_peers()}",
                 f"--db-filter=^{prefix}",
                 *("--http-port", str(port), "--http-interface", "127.0.0.1"),
                 *("--log-level", "warn", "--max-cron-threads", "0"),

@@ -36,6 +36,13 @@ def odoo_env():
     return values
 
 
+def addons_path_with_peers():
+    """The configured addons path, with the peer addons (OCA) beside this one."""
+    with open(odoo_env()["ODOO_CONF"]) as file:
+        line = next(li for li in file if li.startswith("addons_path"))
+    return f"{line.split('=', 1)[1].strip()},{odoo_env()['PEERS_PATH']}"
+
+
 def odoo_command(*args, subcommand=()):
     env = odoo_env()
     return [*shlex.split(env["ODOO_CMD"]), *subcommand, "-c", env["ODOO_CONF"], *args]

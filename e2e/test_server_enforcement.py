@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from helpers import OdooServer, drop_database, free_port, odoo_env
+from helpers import OdooServer, addons_path_with_peers, drop_database, free_port
 
 # Timeout 1 minute: refused once idle for more than 60 s + 20 s + 15 s (see ir_http.py).
 LIMIT_S = 95
@@ -89,7 +89,7 @@ def clusters(odoo):
     """The addon's database served twice: filesystem sessions, then session_db ones."""
     sessions_db = f"iul_sessions_{uuid.uuid4().hex[:8]}"
     subprocess.run(["createdb", sessions_db], check=True)
-    peers = f"--addons-path={odoo_config_addons_path()},{odoo_env()['PEERS_PATH']}"
+    peers = f"--addons-path={addons_path_with_peers()}"
     pairs = [
         start_pair(odoo.db, "fs"),
         start_pair(
@@ -105,16 +105,6 @@ def clusters(odoo):
         for server in pair:
             server.stop()
     drop_database(sessions_db)
-
-
-def odoo_config_addons_path():
-    with open(odoo_env()["ODOO_CONF"]) as file:
-        config = file.read()
-    return next(
-        line.split("=", 1)[1].strip()
-        for line in config.splitlines()
-        if line.startswith("addons_path")
-    )
 
 
 def test_enforcement_with_workers_two_servers_and_any_session_store(odoo, clusters):

@@ -44,7 +44,7 @@ class IrHttp(models.AbstractModel):
 
     def session_info(self):
         result = super().session_info()
-        if self.env.user._is_internal():
+        if result["is_internal_user"]:
             settings = self.env["res.config.settings"]._idle_logout_settings()
             if settings.enabled:
                 result["idle_logout_timeout_minutes"] = settings.timeout_minutes

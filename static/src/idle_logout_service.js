@@ -45,8 +45,11 @@ export const idleLogoutService = {
         let saved;
         let exit;
 
-        const exitIdle = () => browser.location.assign(idleLogoutUrl(timeoutMinutes));
-        const exitManual = () => browser.location.assign("/web/session/logout");
+        /** Where a tab goes when the session ends: idle, with the notice; by hand, as Odoo. */
+        const exitFor = (idle) => () =>
+            browser.location.assign(
+                idle ? idleLogoutUrl(timeoutMinutes) : "/web/session/logout"
+            );
 
         /** Saves this tab's changes once, the way Odoo saves when a page is left. */
         function saveChanges() {
@@ -85,7 +88,7 @@ export const idleLogoutService = {
         }
 
         /** This tab ends the session: every tab saves its changes, then all leave together. */
-        async function leave({ idle, exitPage = idle ? exitIdle : exitManual }) {
+        async function leave({ idle, exitPage = exitFor(idle) }) {
             if (exit) {
                 return;
             }
@@ -101,7 +104,7 @@ export const idleLogoutService = {
         async function follow({ idle }) {
             channel.postMessage({ type: "saving", tab: tabId });
             if (!exit) {
-                stop(idle ? exitIdle : exitManual);
+                stop(exitFor(idle));
                 browser.setTimeout(leavePage, SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
             }
             await saveChanges();
@@ -147,7 +150,7 @@ export const idleLogoutService = {
             saved: ({ tab }) => savingTabs.delete(tab),
             logout: ({ idle }) => {
                 if (!exit) {
-                    stop(idle ? exitIdle : exitManual);
+                    stop(exitFor(idle));
                 }
                 leavePage();
             },

@@ -333,8 +333,8 @@ test("logging out by hand takes the other tabs along", async () => {
     expect(browser.location.pathname).toBe("/web/session/logout");
 });
 
-test("a valid unsaved record is saved before leaving", async () => {
-    onRpc("web_save", ({ args }) => expect.step(`save ${args[1].name}`));
+/** The web client showing the note's form, with a 1-minute timeout. */
+async function openNoteForm() {
     patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
     await mountWebClient();
     await getService("action").doAction({
@@ -343,6 +343,11 @@ test("a valid unsaved record is saved before leaving", async () => {
         res_id: 1,
         views: [[false, "form"]],
     });
+}
+
+test("a valid unsaved record is saved before leaving", async () => {
+    onRpc("web_save", ({ args }) => expect.step(`save ${args[1].name}`));
+    await openNoteForm();
     // Still typing: the value is not even committed to the record yet.
     await contains(".o_field_widget[name=name] input").edit("Unsaved draft", {
         confirm: false,
@@ -354,14 +359,7 @@ test("a valid unsaved record is saved before leaving", async () => {
 
 test("an invalid unsaved record never holds the logout, and leaves no data on screen", async () => {
     onRpc("web_save", () => expect.step("save"));
-    patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
-    await mountWebClient();
-    await getService("action").doAction({
-        type: "ir.actions.act_window",
-        res_model: "idle.note",
-        res_id: 1,
-        views: [[false, "form"]],
-    });
+    await openNoteForm();
     await contains(".o_field_widget[name=name] input").clear({ confirm: false });
     await advanceTime(MINUTE);
     expect(pageHidden()).toBe(true);
