@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Lint as OCA does: ruff (check + format) and pylint-odoo's mandatory checks.
+# Lint as OCA does: ruff (check + format), pylint-odoo's mandatory checks, eslint with
+# Odoo's settings for the JS and prettier for the XML; all from tools/setup.sh, offline.
 set -uo pipefail
 # shellcheck source=tools/paths.sh
 source "$(dirname "$0")/paths.sh"
+# shellcheck source=/dev/null
+source "$WORK/env"
 cd "$REPO"
 status=0
 "$VENV/bin/ruff" check --no-fix . || status=1
 "$VENV/bin/ruff" format --check . || status=1
 # pylint-odoo reads the addon through its technical name.
 (cd "$WORK/addons" && "$VENV/bin/pylint" --rcfile "$REPO/.pylintrc" idle_user_logout) || status=1
+mapfile -t js < <(git ls-files '*.js')
+mapfile -t xml < <(git ls-files '*.xml')
+"$NODE_MODULES/.bin/eslint" --no-eslintrc -c .eslintrc.json \
+    --resolve-plugins-relative-to "$NODE_MODULES/.." "${js[@]}" || status=1
+"$NODE_MODULES/.bin/prettier" --check --plugin="$NODE_MODULES/@prettier/plugin-xml" \
+    "${xml[@]}" || status=1
 exit $status

@@ -51,6 +51,7 @@ command -v pg_config >/dev/null || missing+=(libpq-dev)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
 command -v gcc >/dev/null || missing+=(gcc python3-dev)
+command -v npm >/dev/null || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -96,6 +97,16 @@ if [ "$(cat "$WORK/peers/.stamp" 2>/dev/null)" != "$(sha256sum < "$REPO/tools/pe
     sha256sum < "$REPO/tools/peers.txt" > "$WORK/peers/.stamp"
 fi
 
+# --- JS and XML linters (eslint, prettier), out of the addon like the venv ------------------------
+NODE_DIR="$WORK/node"
+if [ "$(cat "$NODE_DIR/.stamp" 2>/dev/null)" != "$(cat "$REPO"/tools/package*.json | sha256sum)" ]; then
+    say "installing the JS and XML linters (tools/package.json) in $NODE_DIR"
+    rm -rf "$NODE_DIR" && mkdir -p "$NODE_DIR"
+    cp "$REPO"/tools/package.json "$REPO"/tools/package-lock.json "$NODE_DIR/"
+    (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    cat "$REPO"/tools/package*.json | sha256sum > "$NODE_DIR/.stamp"
+fi
+
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 echo "$ODOO_SRC" > "$site/odoo-src.pth"
 
@@ -115,5 +126,6 @@ ODOO_CMD='$ODOO_CMD'
 ODOO_CONF='$WORK/odoo.conf'
 PEERS_PATH='$WORK/peers'
 VENV='$VENV'
+NODE_MODULES='$NODE_DIR/node_modules'
 EOF
 say "ready: Odoo at $ODOO_SRC"

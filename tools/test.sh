@@ -39,7 +39,7 @@ tier "2. JS unit tests (Hoot in Chromium)" odoo_pytest idle_user_logout/tests/te
 # shellcheck disable=SC2086
 tier "3. End-to-end (Selenium, own Odoo server)" "$VENV/bin/pytest" e2e \
     --junitxml "$RESULTS/e2e.xml" ${E2E_ARGS:-}
-tier "4. Lint (ruff, pylint-odoo)" bash tools/lint.sh
+tier "4. Lint (ruff, pylint-odoo, eslint, prettier)" bash tools/lint.sh
 
 "$VENV/bin/python" tools/summary.py "$RESULTS"/*.xml || failed+=("summary")
 if [ ${#failed[@]} -gt 0 ]; then

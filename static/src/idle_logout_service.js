@@ -47,9 +47,7 @@ export const idleLogoutService = {
 
         /** Where a tab goes when the session ends: idle, with the notice; by hand, as Odoo. */
         const exitFor = (idle) => () =>
-            browser.location.assign(
-                idle ? idleLogoutUrl(timeoutMinutes) : "/web/session/logout"
-            );
+            browser.location.assign(idle ? idleLogoutUrl(timeoutMinutes) : "/web/session/logout");
 
         /** Saves this tab's changes once, the way Odoo saves when a page is left. */
         function saveChanges() {

@@ -1,0 +1,76 @@
+"""The wheel built by whool installs beside Odoo and Odoo installs the addon from it."""
+
+import subprocess
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+
+from helpers import REPO, drop_database, odoo_env
+from test_install import query
+
+ADDON = "idle_user_logout"
+
+
+def run(*command, cwd=None):
+    return subprocess.run(
+        command, check=True, capture_output=True, text=True, cwd=cwd
+    ).stdout.strip()
+
+
+def site_packages(python):
+    return run(
+        str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"
+    )
+
+
+def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
+    # whool names the package after the addon's directory, as a user's clone would be.
+    checkout = tmp_path / ADDON
+    run("git", "clone", "-q", str(REPO), str(checkout))
+    run(
+        sys.executable,
+        *("-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
+        *("-w", str(tmp_path / "dist"), "."),
+        cwd=checkout,
+    )
+    (wheel,) = (tmp_path / "dist").iterdir()
+    assert wheel.name.startswith("odoo_addon_idle_user_logout-19.0.")
+    assert wheel.name.endswith("-py3-none-any.whl")
+    files = zipfile.ZipFile(wheel).namelist()
+    assert f"odoo/addons/{ADDON}/__manifest__.py" in files
+    assert f"odoo/addons/{ADDON}/static/src/idle_timer.js" in files
+
+    # A venv of its own that sees Odoo and its requirements, but not this checkout.
+    scratch = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", str(scratch))
+    python = scratch / "bin" / "python"
+    site = site_packages(python)
+    with open(f"{site}/odoo-beside.pth", "w") as pth:
+        pth.write(f"import site; site.addsitedir({site_packages(sys.executable)!r})\n")
+    run(str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel))
+    find_addon = (
+        f"import importlib.util as u; print(u.find_spec('odoo.addons.{ADDON}').origin)"
+    )
+    origin = run(str(python), "-c", find_addon)
+    assert origin == f"{site}/odoo/addons/{ADDON}/__init__.py"
+
+    # Odoo's own addons only: the addon comes from the wheel through odoo.addons.
+    env = odoo_env()
+    src = env["ODOO_SRC"]
+    addons_path = ",".join(
+        path for path in (f"{src}/addons", f"{src}/odoo/addons") if Path(path).is_dir()
+    )
+    db = f"iul_wheel_{uuid.uuid4().hex[:8]}"
+    try:
+        run(
+            str(python),
+            *("-m", "odoo", "-c", env["ODOO_CONF"], "--addons-path", addons_path),
+            *("-d", db, "-i", ADDON, "--stop-after-init", "--log-level=warn"),
+        )
+        state = f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'"
+        assert query(db, state) == "installed"
+        views = "SELECT count(*) FROM ir_ui_view WHERE name LIKE '%idle.user.logout%'"
+        assert query(db, views) == "1"
+    finally:
+        drop_database(db)
