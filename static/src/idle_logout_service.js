@@ -2,10 +2,11 @@ import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+import { delay } from "@web/core/utils/concurrency";
 import { session } from "@web/session";
 import { clearUncommittedChanges } from "@web/webclient/actions/action_service";
 import "@web/webclient/user_menu/user_menu_items";
-import { IdleTimer } from "./idle_timer";
+import { CHECK_INTERVAL_MS, IdleTimer } from "./idle_timer";
 
 /** Activity is shared with the other tabs at most this often (a burst of keys is one message). */
 const BROADCAST_THROTTLE_MS = 1000;
@@ -38,10 +39,9 @@ export const idleLogoutService = {
         // once per third of the timeout (the page load itself was reported).
         const keepaliveMs = session.idle_logout_keepalive ? idleTimer.timeoutMs / 3 : Infinity;
         let lastKeepalive = Date.now();
-        const tabId = Math.random().toString(36).slice(2);
-        const savingTabs = new Set();
+        let otherTabsSaving = 0;
         let lastBroadcast = 0;
-        let checkTimeout;
+        let deadlineTimeout;
         let saved;
         let exit;
 
@@ -54,7 +54,7 @@ export const idleLogoutService = {
             saved ||= (async () => {
                 // What is being typed counts too, as when the user clicks elsewhere.
                 document.activeElement?.blur();
-                await new Promise((resolve) => browser.setTimeout(resolve));
+                await delay(0);
                 return clearUncommittedChanges(env);
             })().catch(() => false);
             return saved;
@@ -70,19 +70,17 @@ export const idleLogoutService = {
         /** Stops the timer and takes the page off the screen: no record data stays visible. */
         function stop(exitPage) {
             exit = exitPage;
-            browser.clearTimeout(checkTimeout);
+            browser.clearInterval(checkInterval);
+            browser.clearTimeout(deadlineTimeout);
             document.body.style.visibility = "hidden";
         }
 
-        function otherTabsSaved() {
-            return new Promise((resolve) => {
-                const deadline = Date.now() + SAVE_TIMEOUT_MS;
-                const poll = () =>
-                    savingTabs.size === 0 || Date.now() >= deadline
-                        ? resolve()
-                        : browser.setTimeout(poll, 50);
-                browser.setTimeout(poll, SAVE_ANSWER_MS);
-            });
+        async function otherTabsSaved() {
+            const deadline = Date.now() + SAVE_TIMEOUT_MS;
+            await delay(SAVE_ANSWER_MS);
+            while (otherTabsSaving > 0 && Date.now() < deadline) {
+                await delay(50);
+            }
         }
 
         /** This tab ends the session: every tab saves its changes, then all leave together. */
@@ -100,13 +98,13 @@ export const idleLogoutService = {
 
         /** Another tab ends the session: save here first, then follow it out. */
         async function follow({ idle }) {
-            channel.postMessage({ type: "saving", tab: tabId });
+            channel.postMessage({ type: "saving" });
             if (!exit) {
                 stop(exitFor(idle));
                 browser.setTimeout(leavePage, SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
             }
             await saveChanges();
-            channel.postMessage({ type: "saved", tab: tabId });
+            channel.postMessage({ type: "saved" });
         }
 
         function check() {
@@ -114,8 +112,12 @@ export const idleLogoutService = {
             if (idleTimer.isExpired(now)) {
                 leave({ idle: true });
             } else if (!exit) {
-                browser.clearTimeout(checkTimeout);
-                checkTimeout = browser.setTimeout(check, idleTimer.nextCheckDelay(now));
+                const nextCheck = idleTimer.nextCheckDelay(now);
+                // The deadline comes before the next 5-second check: a one-shot timer meets it.
+                if (nextCheck < CHECK_INTERVAL_MS) {
+                    browser.clearTimeout(deadlineTimeout);
+                    deadlineTimeout = browser.setTimeout(check, nextCheck);
+                }
             }
         }
 
@@ -144,8 +146,8 @@ export const idleLogoutService = {
         const onMessage = {
             activity: ({ at }) => idleTimer.recordActivity(at),
             leave: follow,
-            saving: ({ tab }) => savingTabs.add(tab),
-            saved: ({ tab }) => savingTabs.delete(tab),
+            saving: () => otherTabsSaving++,
+            saved: () => otherTabsSaving--,
             logout: ({ idle }) => {
                 if (!exit) {
                     stop(exitFor(idle));
@@ -162,6 +164,8 @@ export const idleLogoutService = {
         env.bus.addEventListener("window_focus", ({ detail }) => detail === true && onReturn());
         document.addEventListener("visibilitychange", () => !document.hidden && check());
         browser.addEventListener("pageshow", check);
+        // One timer for the whole session, however busy the user: activity only moves a date.
+        const checkInterval = browser.setInterval(check, CHECK_INTERVAL_MS);
         onActivity();
         check();
 

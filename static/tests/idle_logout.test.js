@@ -287,10 +287,10 @@ test("an idle tab waits until the other tabs saved their changes", async () => {
     const tab = otherTab();
     await startService(1);
     await advanceTime(MINUTE);
-    await postFromOtherTab(tab, { type: "saving", tab: "other" });
+    await postFromOtherTab(tab, { type: "saving" });
     await advanceTime(1000);
     expect.verifySteps([]);
-    await postFromOtherTab(tab, { type: "saved", tab: "other" });
+    await postFromOtherTab(tab, { type: "saved" });
     await advanceLeave();
     expect.verifySteps([idleLogoutUrl()]);
 });
