@@ -18,6 +18,7 @@ import argparse
 import gzip
 import re
 import statistics
+import sys
 import time
 
 import requests
@@ -155,13 +156,17 @@ def main():
             heap[name] = (start, page.heap_mb())
         for page in pages.values():
             page.quit()
+        print_costs(args, loads, idle_requests, before, after, bundles, heap)
         latency = logout_latency(
             url,
             dbs["with idle_user_logout"],
             (0.5, 1.5, 2.5, 3.5, 4.5),
             args.latency_runs,
         )
+    print_latency(latency)
 
+
+def print_costs(args, loads, idle_requests, before, after, bundles, heap):
     without, with_ = "without the addon", "with idle_user_logout"
     print(f"\n{'measure':58} {without:>18} {with_:>22}")
 
@@ -196,6 +201,10 @@ def main():
         "{:.1f} / {:.1f}".format(*heap[without]),
         "{:.1f} / {:.1f}".format(*heap[with_]),
     )
+    sys.stdout.flush()
+
+
+def print_latency(latency):
     print("\nlogout latency, idle deadline -> login page navigation (s), visible tab")
     print(f"{'deadline after a 5 s check':28} {'median':>8} {'worst':>8}   runs")
     for phase, values in latency.items():

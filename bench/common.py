@@ -10,7 +10,13 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
-from helpers import addons_path_with_peers, drop_database, free_port, odoo_command
+from helpers import (
+    WORK,
+    addons_path_with_peers,
+    drop_database,
+    free_port,
+    odoo_command,
+)
 
 
 def create_database(db, modules, params):
@@ -41,6 +47,7 @@ def odoo_serving(configurations):
     dbs = {name: f"{prefix}{i}" for i, name in enumerate(configurations)}
     port = free_port()
     server = None
+    log = open(WORK / "logs" / "bench-server.log", "w")  # noqa: SIM115 (closed below)
     try:
         for name, (modules, params) in configurations.items():
             create_database(dbs[name], modules, params)
@@ -51,8 +58,8 @@ def odoo_serving(configurations):
                 *("--http-port", str(port), "--http-interface", "127.0.0.1"),
                 *("--log-level", "warn", "--max-cron-threads", "0"),
             ),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         for _ in range(240):
@@ -68,6 +75,7 @@ def odoo_serving(configurations):
             server.wait(30)
         for db in dbs.values():
             drop_database(db)
+        log.close()
 
 
 def session_cookie(url, db):

@@ -41,9 +41,11 @@ export const idleLogoutService = {
         let lastKeepalive = Date.now();
         let otherTabsSaving = 0;
         let lastBroadcast = 0;
+        let checkInterval;
         let deadlineTimeout;
         let saved;
         let exit;
+        let left = false;
 
         /** Where a tab goes when the session ends: idle, with the notice; by hand, as Odoo. */
         const exitFor = (idle) => () =>
@@ -62,9 +64,28 @@ export const idleLogoutService = {
 
         /** Leaves the page for good, whichever of the timers and messages calls first. */
         function leavePage() {
-            const leave = exit;
-            exit = () => {};
-            leave();
+            if (!left) {
+                left = true;
+                exit();
+            }
+        }
+
+        /** Whether activity counted since an idle leave began makes the session in use. */
+        const inUseAfterAll = (idle) => idle && !idleTimer.isExpired(Date.now());
+
+        /** Checks every 5 seconds, and now. */
+        function startChecking() {
+            checkInterval = browser.setInterval(check, CHECK_INTERVAL_MS);
+            check();
+        }
+
+        /** A tab in use answered an idle leave: this tab shows its page again and waits on. */
+        function resume() {
+            if (!left) {
+                exit = saved = undefined;
+                document.body.style.visibility = "";
+                startChecking();
+            }
         }
 
         /** Stops the timer and takes the page off the screen: no record data stays visible. */
@@ -92,16 +113,25 @@ export const idleLogoutService = {
             channel.postMessage({ type: "leave", idle });
             await saveChanges();
             await otherTabsSaved();
+            if (inUseAfterAll(idle)) {
+                return resume();
+            }
             channel.postMessage({ type: "logout", idle });
             leavePage();
         }
 
         /** Another tab ends the session: save here first, then follow it out. */
         async function follow({ idle }) {
+            // Activity the idle tab missed (a frozen or throttled tab): it is told, and stays.
+            if (inUseAfterAll(idle)) {
+                channel.postMessage({ type: "activity", at: idleTimer.lastActivity });
+                return;
+            }
             channel.postMessage({ type: "saving" });
             if (!exit) {
                 stop(exitFor(idle));
-                browser.setTimeout(leavePage, SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
+                const leaveOrResume = () => (inUseAfterAll(idle) ? resume() : leavePage());
+                browser.setTimeout(leaveOrResume, SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
             }
             await saveChanges();
             channel.postMessage({ type: "saved" });
@@ -144,7 +174,7 @@ export const idleLogoutService = {
         }
 
         const onMessage = {
-            activity: ({ at }) => idleTimer.recordActivity(at),
+            activity: ({ at }) => idleTimer.recordOtherTabActivity(at),
             leave: follow,
             saving: () => otherTabsSaving++,
             saved: () => otherTabsSaving--,
@@ -164,10 +194,9 @@ export const idleLogoutService = {
         env.bus.addEventListener("window_focus", ({ detail }) => detail === true && onReturn());
         document.addEventListener("visibilitychange", () => !document.hidden && check());
         browser.addEventListener("pageshow", check);
-        // One timer for the whole session, however busy the user: activity only moves a date.
-        const checkInterval = browser.setInterval(check, CHECK_INTERVAL_MS);
         onActivity();
-        check();
+        // One timer, however busy the user: activity only moves a date.
+        startChecking();
 
         return { leave };
     },

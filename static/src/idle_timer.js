@@ -27,6 +27,11 @@ export class IdleTimer {
         return true;
     }
 
+    /** Counts another tab's activity: that tab shares only activity it counted itself. */
+    recordOtherTabActivity(at) {
+        this.lastActivity = Math.max(this.lastActivity, at);
+    }
+
     isExpired(now) {
         return now - this.lastActivity >= this.timeoutMs;
     }

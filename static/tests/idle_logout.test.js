@@ -142,6 +142,9 @@ test("idle timer: expiry, activity and check delay", () => {
     expect(timer.recordActivity(1000 + MINUTE - 1)).toBe(true);
     expect(timer.recordActivity(500)).toBe(true);
     expect(timer.lastActivity).toBe(1000 + MINUTE - 1);
+    // Another tab vouches for its activity, even one this tab heard of late.
+    timer.recordOtherTabActivity(1000 + 3 * MINUTE);
+    expect(timer.isExpired(1000 + 3 * MINUTE + 1)).toBe(false);
 });
 
 test("logs out when the timeout passes, not a millisecond before", async () => {
@@ -298,24 +301,62 @@ test("an idle tab waits until the other tabs saved their changes", async () => {
 test("a tab told to leave saves its changes, then follows", async () => {
     const tab = otherTab();
     await startService(15);
-    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await postFromOtherTab(tab, { type: "leave", idle: false });
     expect(pageHidden()).toBe(true);
     await advanceTime(0);
     await postFromOtherTab(tab, { type: "noop" });
     expect(tab.types()).toEqual(["activity", "saving", "saved"]);
     expect.verifySteps([]);
-    await postFromOtherTab(tab, { type: "logout", idle: true });
-    expect.verifySteps([idleLogoutUrl(15)]);
+    await postFromOtherTab(tab, { type: "logout", idle: false });
+    expect.verifySteps(["/web/session/logout"]);
 });
 
 test("a tab told to leave leaves even if the other tab never ends the session", async () => {
     const tab = otherTab();
     await startService(15);
-    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await postFromOtherTab(tab, { type: "leave", idle: false });
     await advanceTime(3000);
     expect.verifySteps([]);
     await advanceLeave();
-    expect.verifySteps([idleLogoutUrl(15)]);
+    expect.verifySteps(["/web/session/logout"]);
+});
+
+test("an idle tab's leave is followed by a tab idle too, which missed its checks", async () => {
+    const tab = otherTab();
+    await startService(1);
+    mockDate("2019-02-11 09:32:00");
+    await postFromOtherTab(tab, { type: "leave", idle: true });
+    expect(pageHidden()).toBe(true);
+    await postFromOtherTab(tab, { type: "logout", idle: true });
+    expect.verifySteps([idleLogoutUrl()]);
+});
+
+test("a tab in use answers an idle tab's leave with its activity, and stays", async () => {
+    const tab = otherTab();
+    await startService(1);
+    await advanceTime(30_000);
+    await postFromOtherTab(tab, { type: "leave", idle: true });
+    expect(pageHidden()).toBe(false);
+    expect(tab.received).toEqual([
+        { type: "activity", at: Date.now() - 30_000 },
+        { type: "activity", at: Date.now() - 30_000 },
+    ]);
+    await advanceLeave();
+    expect.verifySteps([]);
+});
+
+test("an idle tab told of activity it missed stays, and leaves at the new deadline", async () => {
+    const tab = otherTab();
+    await startService(1);
+    await advanceTime(MINUTE);
+    expect(pageHidden()).toBe(true);
+    await postFromOtherTab(tab, { type: "activity", at: Date.now() - 1000 });
+    await advanceLeave();
+    expect(pageHidden()).toBe(false);
+    expect.verifySteps([]);
+    expect(tab.types()).toEqual(["activity", "leave"]);
+    await advanceTime(MINUTE - 1000 - LEAVE_DELAY);
+    await expectLoggedOut();
 });
 
 test("logging out by hand takes the other tabs along", async () => {
