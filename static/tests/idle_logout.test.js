@@ -65,6 +65,15 @@ function otherTab() {
     return { channel, received, types: () => received.map(({ type }) => type) };
 }
 
+/** Resolves once the other tab has received `count` messages in all. */
+async function messagesReceived(tab, count) {
+    while (tab.received.length < count) {
+        await new Promise((resolve) =>
+            tab.channel.addEventListener("message", resolve, { once: true })
+        );
+    }
+}
+
 /** Resolves once a message posted now has reached every listener of the channel. */
 function messageDelivered() {
     const probe = new browser.BroadcastChannel(channelName());
@@ -336,6 +345,7 @@ test("a tab in use answers an idle tab's leave with its activity, and stays", as
     await startService(1);
     await advanceTime(30_000);
     await postFromOtherTab(tab, { type: "leave", idle: true });
+    await messagesReceived(tab, 2);
     expect(pageHidden()).toBe(false);
     expect(tab.received).toEqual([
         { type: "activity", at: Date.now() - 30_000 },
