@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -156,9 +157,13 @@ def login(driver, odoo, path="/odoo", login_name="admin", password="admin"):
 def submit_login(driver, login_name="admin", password="admin"):
     """Fill the login form of the current page; wait for the web client."""
     # The form shows once the login page's scripts ran (the first time, bundles build).
-    WebDriverWait(driver, 60).until(
-        expected_conditions.visibility_of_element_located((By.NAME, "login"))
-    )
+    try:
+        WebDriverWait(driver, 60).until(
+            expected_conditions.visibility_of_element_located((By.NAME, "login"))
+        )
+    except TimeoutException as error:
+        shown = f"{driver.current_url}: {page_text(driver)!r}"
+        raise AssertionError(f"no login form after 60 s at {shown}") from error
     field = driver.find_element(By.NAME, "login")
     field.clear()
     field.send_keys(login_name)
@@ -166,6 +171,11 @@ def submit_login(driver, login_name="admin", password="admin"):
     form_button = "form.oe_login_form button[type=submit]"
     driver.find_element(By.CSS_SELECTOR, form_button).click()
     wait_for(driver, ".o_main_navbar", timeout=60)
+
+
+def page_text(driver):
+    """The start of what the page shows, to say where a wait failed."""
+    return driver.execute_script("return document.body?.innerText.slice(0, 300)")
 
 
 def session_is_open(driver, odoo):
