@@ -47,7 +47,6 @@ def odoo_serving(configurations):
     dbs = {name: f"{prefix}{i}" for i, name in enumerate(configurations)}
     port = free_port()
     server = None
-    log = open(WORK / "logs" / "bench-server.log", "w")  # noqa: SIM115 (closed below)
     try:
         for name, (modules, params) in configurations.items():
             create_database(dbs[name], modules, params)
@@ -57,9 +56,10 @@ def odoo_serving(configurations):
                 f"--db-filter=^{prefix}",
                 *("--http-port", str(port), "--http-interface", "127.0.0.1"),
                 *("--log-level", "warn", "--max-cron-threads", "0"),
+                f"--logfile={WORK / 'logs' / 'bench-server.log'}",
             ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{port}"
         for _ in range(240):
@@ -75,7 +75,6 @@ def odoo_serving(configurations):
             server.wait(30)
         for db in dbs.values():
             drop_database(db)
-        log.close()
 
 
 def session_cookie(url, db):
