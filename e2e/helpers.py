@@ -11,7 +11,13 @@ from pathlib import Path
 
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    ElementNotInteractableException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -55,16 +61,22 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def create_database(name):
+def create_database(name, *apps):
+    """A database with this addon, and the Odoo `apps` named, installed."""
+    modules = ",".join(("idle_user_logout", *apps))
     subprocess.run(
         odoo_command(
-            "-d",
-            name,
-            "-i",
-            "idle_user_logout",
-            "--stop-after-init",
-            "--log-level=warn",
+            "-d", name, "-i", modules, "--stop-after-init", "--log-level=warn"
         ),
+        check=True,
+    )
+
+
+def odoo_shell(db, code):
+    """Run `code` in `odoo shell` on `db`, as an administrator's script would."""
+    subprocess.run(
+        odoo_command("-d", db, "--no-http", "--log-level=warn", subcommand=("shell",)),
+        input=code.encode(),
         check=True,
     )
 
@@ -191,6 +203,24 @@ def wait_for(driver, selector, timeout=30):
     return WebDriverWait(driver, timeout).until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector))
     )
+
+
+def click_when_ready(driver, selector, timeout=30):
+    """Click what `selector` finds once it shows, however often the view re-renders."""
+
+    def clicked(d):
+        try:
+            d.find_element(By.CSS_SELECTOR, selector).click()
+        except (
+            ElementClickInterceptedException,
+            ElementNotInteractableException,
+            NoSuchElementException,
+            StaleElementReferenceException,
+        ):
+            return False
+        return True
+
+    WebDriverWait(driver, timeout, poll_frequency=0.25).until(clicked)
 
 
 def on_login_page(driver):

@@ -191,3 +191,39 @@ def test_odd_stored_values_never_break_the_web_client(odoo, browser, stored, eff
     WebDriverWait(browser, 5).until(
         lambda _: shown.get_attribute("value").replace(",", "") == str(effective)
     )
+
+
+NO_BROADCAST_CHANNEL = "delete window.BroadcastChannel;"
+# Storage that refuses writes (full, or old private modes), and the channel failing: an
+# error of the addon's own. (Storage that throws on every read stops Odoo 19 itself.)
+STORAGE_FULL_AND_CHANNEL_THROWING = """
+Storage.prototype.setItem = () => {
+    throw new DOMException("full", "QuotaExceededError");
+};
+window.BroadcastChannel = class {
+    constructor() {
+        throw new Error("broken");
+    }
+};
+"""
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [NO_BROADCAST_CHANNEL, STORAGE_FULL_AND_CHANNEL_THROWING],
+    ids=["no-broadcast-channel", "storage-full-and-channel-throwing"],
+)
+def test_web_client_starts_and_logs_out_without_the_apis(odoo, broken):
+    driver = start_chrome()
+    try:
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": broken}
+        )
+        login(driver, odoo, "/odoo/settings")
+        wait_for(driver, "#idle_logout_setting")
+        last_click = click_heading(driver)
+        assert not driver.find_elements(By.CSS_SELECTOR, ".o_error_dialog")
+        left_at = wait_for_login_page(driver, TIMEOUT_S + SLACK_S + 10)
+        assert TIMEOUT_S - 1 <= left_at - last_click <= TIMEOUT_S + SLACK_S
+    finally:
+        driver.quit()

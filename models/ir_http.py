@@ -1,9 +1,10 @@
+import hashlib
 import time
 
 import werkzeug.exceptions
 
 from odoo import api, models
-from odoo.http import request
+from odoo.http import STORED_SESSION_BYTES, request
 
 # Requests made by the web client on its own, never by the user: they are not activity.
 BACKGROUND_PATHS = (
@@ -18,6 +19,14 @@ BACKGROUND_PATHS = (
 # Session key holding the time of the user's last activity seen by the server; False
 # marks a session that is never enforced (portal users).
 SEEN_KEY = "idle_logout_seen"
+# What the pages of a session hear when the server ended it.
+SESSION_ENDED = "idle_user_logout/session_ended"
+
+
+def session_channel(sid):
+    """The bus channel of one session, the same across its rotations, unguessable."""
+    digest = hashlib.sha256(sid[:STORED_SESSION_BYTES].encode()).hexdigest()
+    return f"idle_user_logout.session.{digest}"
 
 
 def stamp_interval_seconds(timeout_minutes):
@@ -42,14 +51,45 @@ class IrHttp(models.AbstractModel):
             "You were logged out after %(minutes)s min of inactivity.", minutes=minutes
         )
 
+    @api.model
+    def _idle_logout_session_values(self):
+        """What an internal user's page needs to log out on time; nothing for others."""
+        if not self.env.user._is_internal():
+            return {}
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not settings.enabled:
+            return {}
+        return {
+            "idle_logout_timeout_minutes": settings.timeout_minutes,
+            "idle_logout_keepalive": settings.server_enforcement,
+        }
+
     def session_info(self):
         result = super().session_info()
-        if result["is_internal_user"]:
-            settings = self.env["res.config.settings"]._idle_logout_settings()
-            if settings.enabled:
-                result["idle_logout_timeout_minutes"] = settings.timeout_minutes
-                result["idle_logout_keepalive"] = settings.server_enforcement
+        result.update(self._idle_logout_session_values())
         return result
+
+    def get_frontend_session_info(self):
+        result = super().get_frontend_session_info()
+        result.update(self._idle_logout_session_values())
+        return result
+
+    @api.model
+    def _idle_logout_session_ended(self, sids):
+        """Tell every page of these sessions, through the bus, that they ended."""
+        # A cursor of its own: a request refused for inactivity rolls its own back.
+        with self.env.registry.cursor() as cr:
+            bus = self.env(cr=cr, su=True)["bus.bus"]
+            for sid in sids:
+                bus._sendone(session_channel(sid), SESSION_ENDED, {})
+
+    @classmethod
+    def _post_logout(cls):
+        res = super()._post_logout()
+        env = request.env
+        if env["res.config.settings"]._idle_logout_settings().enabled:
+            env["ir.http"]._idle_logout_session_ended([request.session.sid])
+        return res
 
     @classmethod
     def _authenticate(cls, endpoint):

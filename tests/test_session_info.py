@@ -60,3 +60,13 @@ class TestIdleLogoutSessionInfo(HttpCase):
         self.assertNotIn(
             "idle_logout_timeout_minutes", self.url_open("/web/login").text
         )
+
+    def test_website_and_portal_pages_load_the_script_for_internal_users_only(self):
+        bundle = "idle_user_logout.assets_frontend"
+        self.assertNotIn(bundle, self.url_open("/web/login").text)
+        self.authenticate("idle_portal", "idle_portal_pw")
+        self.assertNotIn(bundle, self.url_open("/web/login").text)
+        self.authenticate("idle_employee", "idle_employee_pw")
+        page = self.url_open("/web/login").text
+        self.assertIn(bundle, page)
+        self.assertIn('"idle_logout_timeout_minutes": 7', page)

@@ -1,222 +1,325 @@
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
-import { user } from "@web/core/user";
 import { delay } from "@web/core/utils/concurrency";
+import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
-import { clearUncommittedChanges } from "@web/webclient/actions/action_service";
-import "@web/webclient/user_menu/user_menu_items";
-import { CHECK_INTERVAL_MS, IdleTimer } from "./idle_timer";
+import { watchFrames } from "./activity_watch";
+import { BROADCAST_THROTTLE_MS, CHANNEL_NAME, CHECK_INTERVAL_MS, IdleTimer } from "./idle_timer";
 
-/** Activity is shared with the other tabs at most this often (a burst of keys is one message). */
-const BROADCAST_THROTTLE_MS = 1000;
 /** A leaving tab gives the other tabs this long to say that they save their changes... */
 const SAVE_ANSWER_MS = 100;
 /** ...and waits this long at most for those saves before the session ends. */
 const SAVE_TIMEOUT_MS = 3000;
+/** The bus closes its websocket with this code once the server ended the session. */
+const SESSION_EXPIRED_CLOSE_CODE = 4001;
 
 /** Ends the session, then shows the login page, which brings the user back here. */
 export function idleLogoutUrl(timeoutMinutes) {
     const { pathname, search, hash } = browser.location;
     const back = encodeURIComponent(pathname + search + hash);
-    const loginUrl = `/web/login?idle_logout=${timeoutMinutes}&redirect=${back}`;
+    const notice = timeoutMinutes ? `idle_logout=${timeoutMinutes}&` : "";
+    const loginUrl = `/web/login?${notice}redirect=${back}`;
     return `/web/session/logout?redirect=${encodeURIComponent(loginUrl)}`;
 }
 
-export const idleLogoutService = {
-    dependencies: ["presence"],
+/** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
+function guarded(fn) {
+    return (...args) => {
+        try {
+            return Promise.resolve(fn(...args)).catch(logError);
+        } catch (error) {
+            logError(error);
+        }
+    };
+}
 
-    start(env, { presence }) {
-        const timeoutMinutes = session.idle_logout_timeout_minutes;
-        if (!timeoutMinutes) {
+function logError(error) {
+    console.error("idle_user_logout:", error);
+}
+
+/** The tabs' channel; without BroadcastChannel (older browsers), a tab on its own. */
+function openChannel() {
+    try {
+        if (browser.BroadcastChannel) {
+            return new browser.BroadcastChannel(CHANNEL_NAME);
+        }
+    } catch (error) {
+        logError(error);
+    }
+    return new EventTarget();
+}
+
+/** Told of the windows the page opens itself (pop-outs), while the service runs. */
+let onWindowOpened = null;
+patch(browser, {
+    open() {
+        const win = super.open(...arguments);
+        if (win) {
+            onWindowOpened?.(win);
+        }
+        return win;
+    },
+});
+
+export const idleLogoutService = {
+    dependencies: ["bus_service", "presence", "ui"],
+
+    /** Saves this page's changes the way Odoo saves when a page is left (the web client's). */
+    async saveChanges(env) {
+        return true;
+    },
+
+    start(env, services) {
+        // A website page framed in the web client (the website editor) is watched by it.
+        if (!session.idle_logout_timeout_minutes || (session.is_frontend && window.frameElement)) {
             return null;
         }
-        const idleTimer = new IdleTimer(timeoutMinutes * 60_000, Date.now());
-        const channel = new browser.BroadcastChannel(
-            `idle_user_logout:${session.db}:${user.userId}`
-        );
-        // With the server enforcing the timeout too, activity is reported to it at most
-        // once per third of the timeout (the page load itself was reported).
-        const keepaliveMs = session.idle_logout_keepalive ? idleTimer.timeoutMs / 3 : Infinity;
-        let lastKeepalive = Date.now();
-        let otherTabsSaving = 0;
-        let lastBroadcast = 0;
-        let checkInterval;
-        let deadlineTimeout;
-        let saved;
-        let exit;
-        let left = false;
-
-        /** Where a tab goes when the session ends: idle, with the notice; by hand, as Odoo. */
-        const exitFor = (idle) => () =>
-            browser.location.assign(idle ? idleLogoutUrl(timeoutMinutes) : "/web/session/logout");
-
-        /** Saves this tab's changes once, the way Odoo saves when a page is left. */
-        function saveChanges() {
-            saved ||= (async () => {
-                // What is being typed counts too, as when the user clicks elsewhere.
-                document.activeElement?.blur();
-                await delay(0);
-                return clearUncommittedChanges(env);
-            })().catch(() => false);
-            return saved;
+        try {
+            return startIdleLogout(env, services);
+        } catch (error) {
+            logError(error);
+            return null;
         }
-
-        /** Leaves the page for good, whichever of the timers and messages calls first. */
-        function leavePage() {
-            if (!left) {
-                left = true;
-                exit();
-            }
-        }
-
-        /** Whether activity counted since an idle leave began makes the session in use. */
-        const inUseAfterAll = (idle) => idle && !idleTimer.isExpired(Date.now());
-
-        /** Checks every 5 seconds, and now. */
-        function startChecking() {
-            checkInterval = browser.setInterval(check, CHECK_INTERVAL_MS);
-            check();
-        }
-
-        /** A tab in use answered an idle leave: this tab shows its page again and waits on. */
-        function resume() {
-            if (!left) {
-                exit = saved = undefined;
-                document.body.style.visibility = "";
-                startChecking();
-            }
-        }
-
-        /** Stops the timer and takes the page off the screen: no record data stays visible. */
-        function stop(exitPage) {
-            exit = exitPage;
-            browser.clearInterval(checkInterval);
-            browser.clearTimeout(deadlineTimeout);
-            document.body.style.visibility = "hidden";
-        }
-
-        async function otherTabsSaved() {
-            const deadline = Date.now() + SAVE_TIMEOUT_MS;
-            await delay(SAVE_ANSWER_MS);
-            while (otherTabsSaving > 0 && Date.now() < deadline) {
-                await delay(50);
-            }
-        }
-
-        /** This tab ends the session: every tab saves its changes, then all leave together. */
-        async function leave({ idle, exitPage = exitFor(idle) }) {
-            if (exit) {
-                return;
-            }
-            stop(exitPage);
-            channel.postMessage({ type: "leave", idle });
-            await saveChanges();
-            await otherTabsSaved();
-            if (inUseAfterAll(idle)) {
-                return resume();
-            }
-            channel.postMessage({ type: "logout", idle });
-            leavePage();
-        }
-
-        /** Another tab ends the session: save here first, then follow it out. */
-        async function follow({ idle }) {
-            // Activity the idle tab missed (a frozen or throttled tab): it is told, and stays.
-            if (inUseAfterAll(idle)) {
-                channel.postMessage({ type: "activity", at: idleTimer.lastActivity });
-                return;
-            }
-            channel.postMessage({ type: "saving" });
-            if (!exit) {
-                stop(exitFor(idle));
-                const leaveOrResume = () => (inUseAfterAll(idle) ? resume() : leavePage());
-                browser.setTimeout(leaveOrResume, SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
-            }
-            await saveChanges();
-            channel.postMessage({ type: "saved" });
-        }
-
-        function check() {
-            const now = Date.now();
-            if (idleTimer.isExpired(now)) {
-                leave({ idle: true });
-            } else if (!exit) {
-                const nextCheck = idleTimer.nextCheckDelay(now);
-                // The deadline comes before the next 5-second check: a one-shot timer meets it.
-                if (nextCheck < CHECK_INTERVAL_MS) {
-                    browser.clearTimeout(deadlineTimeout);
-                    deadlineTimeout = browser.setTimeout(check, nextCheck);
-                }
-            }
-        }
-
-        function onActivity() {
-            const now = Date.now();
-            if (exit || !idleTimer.recordActivity(now)) {
-                return;
-            }
-            if (now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
-                lastBroadcast = now;
-                channel.postMessage({ type: "activity", at: now });
-            }
-            // Only the tab the user works in reports (the others hear of it too).
-            if (now - lastKeepalive >= keepaliveMs && document.hasFocus()) {
-                lastKeepalive = now;
-                rpc("/web/session/check", {}, { silent: true }).catch(() => {});
-            }
-        }
-
-        // A return to the tab is checked before it counts: it never revives an expired session.
-        function onReturn() {
-            check();
-            onActivity();
-        }
-
-        const onMessage = {
-            activity: ({ at }) => idleTimer.recordOtherTabActivity(at),
-            leave: follow,
-            saving: () => otherTabsSaving++,
-            saved: () => otherTabsSaving--,
-            logout: ({ idle }) => {
-                if (!exit) {
-                    stop(exitFor(idle));
-                }
-                leavePage();
-            },
-        };
-        channel.addEventListener("message", ({ data }) => onMessage[data.type]?.(data));
-        // Registered before any view's: changes are saved beforehand, so no "Leave site?"
-        // prompt or second save may hold the logout.
-        browser.addEventListener("beforeunload", (ev) => exit && ev.stopImmediatePropagation());
-        presence.bus.addEventListener("presence", onActivity);
-        // This tab's own focus only (a boolean); other tabs' focus arrives as a string.
-        env.bus.addEventListener("window_focus", ({ detail }) => detail === true && onReturn());
-        document.addEventListener("visibilitychange", () => !document.hidden && check());
-        browser.addEventListener("pageshow", check);
-        onActivity();
-        // One timer, however busy the user: activity only moves a date.
-        startChecking();
-
-        return { leave };
     },
 };
 
-registry.category("services").add("idle_user_logout", idleLogoutService);
+function startIdleLogout(env, { bus_service: busService, presence, ui }) {
+    const timeoutMinutes = session.idle_logout_timeout_minutes;
+    const idleTimer = new IdleTimer(timeoutMinutes * 60_000, Date.now());
+    const channel = openChannel();
+    const postMessage = (message) => channel.postMessage?.(message);
+    // With the server enforcing the timeout too, activity is reported to it at most
+    // once per third of the timeout (the page load itself was reported).
+    const keepaliveMs = session.idle_logout_keepalive ? idleTimer.timeoutMs / 3 : Infinity;
+    let lastKeepalive = Date.now();
+    let otherTabsSaving = 0;
+    let lastBroadcast = 0;
+    let checkInterval;
+    let deadlineTimeout;
+    let saved;
+    let exit;
+    let left = false;
+    // Work without input was going on at the last look: looked at on every check until it ends.
+    let working = false;
 
-// Logging out by hand takes every tab of the session along, after each saved its changes.
-const userMenuItems = registry.category("user_menuitems");
-const logOutItem = userMenuItems.get("log_out");
-userMenuItems.add(
-    "log_out",
-    (env) => {
-        const item = logOutItem(env);
-        const idleLogout = env.services.idle_user_logout;
-        if (!idleLogout) {
-            return item;
+    /** Where a tab goes when the session ends: idle, with the notice; by hand, as Odoo. */
+    const exitFor = (idle) => () =>
+        browser.location.assign(idle ? idleLogoutUrl(timeoutMinutes) : "/web/session/logout");
+
+    /** Saves this tab's changes once, the way Odoo saves when a page is left. */
+    function saveChanges() {
+        saved ||= (async () => {
+            // What is being typed counts too, as when the user clicks elsewhere.
+            document.activeElement?.blur();
+            await delay(0);
+            return idleLogoutService.saveChanges(env);
+        })().catch(() => false);
+        return saved;
+    }
+
+    /** Leaves the page for good, whichever of the timers and messages calls first. */
+    function leavePage() {
+        if (!left) {
+            left = true;
+            exit();
         }
-        const callback = () => idleLogout.leave({ idle: false, exitPage: item.callback });
-        return { ...item, callback };
-    },
-    { force: true }
-);
+    }
+
+    /** Work without input: a request that blocks the screen, an upload, a call. */
+    function isBusy() {
+        const { file_upload: fileUpload, "discuss.rtc": rtc } = env.services;
+        return (
+            ui.isBlocked ||
+            Object.keys(fileUpload?.uploads || {}).length > 0 ||
+            Boolean(rtc?.state?.channel)
+        );
+    }
+
+    /**
+     * Whether the session is in use after all: activity counted since, or work without
+     * input, after which the timer restarts.
+     */
+    function inUse() {
+        const now = Date.now();
+        const wasWorking = working;
+        working = isBusy();
+        if (working || wasWorking) {
+            idleTimer.recordOtherTabActivity(now);
+        }
+        return !idleTimer.isExpired(now);
+    }
+
+    /** Checks every 5 seconds, and now. */
+    function startChecking() {
+        checkInterval = browser.setInterval(guarded(check), CHECK_INTERVAL_MS);
+        check();
+    }
+
+    /** A tab in use answered an idle leave: this tab shows its page again and waits on. */
+    function resume() {
+        if (!left) {
+            exit = saved = undefined;
+            document.body.style.visibility = "";
+            startChecking();
+        }
+    }
+
+    /** Stops the timer and takes the page off the screen: no record data stays visible. */
+    function stop(exitPage) {
+        exit = exitPage;
+        browser.clearInterval(checkInterval);
+        browser.clearTimeout(deadlineTimeout);
+        document.body.style.visibility = "hidden";
+    }
+
+    async function otherTabsSaved() {
+        const deadline = Date.now() + SAVE_TIMEOUT_MS;
+        await delay(SAVE_ANSWER_MS);
+        while (otherTabsSaving > 0 && Date.now() < deadline) {
+            await delay(50);
+        }
+    }
+
+    /** This tab ends the session: every tab saves its changes, then all leave together. */
+    async function leave({ idle, exitPage = exitFor(idle) }) {
+        if (exit) {
+            return;
+        }
+        stop(exitPage);
+        postMessage({ type: "leave", idle });
+        await saveChanges();
+        await otherTabsSaved();
+        if (idle && inUse()) {
+            return resume();
+        }
+        postMessage({ type: "logout", idle });
+        leavePage();
+    }
+
+    /** Another tab ends the session: save here first, then follow it out. */
+    async function follow({ idle }) {
+        // Activity the idle tab missed (a frozen tab, work without input): it is told, and stays.
+        if (idle && inUse()) {
+            postMessage({ type: "activity", at: idleTimer.lastActivity });
+            return;
+        }
+        postMessage({ type: "saving" });
+        if (!exit) {
+            stop(exitFor(idle));
+            const leaveOrResume = () => (idle && inUse() ? resume() : leavePage());
+            browser.setTimeout(guarded(leaveOrResume), SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
+        }
+        await saveChanges();
+        postMessage({ type: "saved" });
+    }
+
+    /** The server ended the session: another tab's logout URL, a revoked device... */
+    function onSessionEnded() {
+        if (!exit) {
+            stop(() => browser.location.assign(idleLogoutUrl()));
+        }
+        leavePage();
+    }
+
+    function check() {
+        const now = Date.now();
+        if ((working || idleTimer.isExpired(now)) && !inUse()) {
+            leave({ idle: true });
+        } else if (!exit) {
+            const nextCheck = idleTimer.nextCheckDelay(now);
+            // The deadline comes before the next 5-second check: a one-shot timer meets it.
+            if (nextCheck < CHECK_INTERVAL_MS) {
+                browser.clearTimeout(deadlineTimeout);
+                deadlineTimeout = browser.setTimeout(guarded(check), nextCheck);
+            }
+        }
+    }
+
+    function onActivity() {
+        const now = Date.now();
+        if (exit || !idleTimer.recordActivity(now)) {
+            return;
+        }
+        if (now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
+            lastBroadcast = now;
+            postMessage({ type: "activity", at: now });
+        }
+        // Only the tab the user works in reports (the others hear of it too).
+        if (now - lastKeepalive >= keepaliveMs && document.hasFocus()) {
+            lastKeepalive = now;
+            rpc("/web/session/check", {}, { silent: true }).catch(() => {});
+        }
+    }
+
+    // A return to the tab is checked before it counts: it never revives an expired session.
+    function onReturn() {
+        check();
+        onActivity();
+    }
+
+    const onMessage = {
+        activity: ({ at }) => idleTimer.recordOtherTabActivity(at),
+        leave: follow,
+        saving: () => otherTabsSaving++,
+        saved: () => otherTabsSaving--,
+        logout: ({ idle }) => {
+            if (!exit) {
+                stop(exitFor(idle));
+            }
+            leavePage();
+        },
+    };
+    channel.addEventListener(
+        "message",
+        guarded(({ data }) => onMessage[data.type]?.(data))
+    );
+    // Registered before any view's: changes are saved beforehand, so no "Leave site?"
+    // prompt or second save may hold the logout.
+    browser.addEventListener("beforeunload", (ev) => exit && ev.stopImmediatePropagation());
+    presence.bus.addEventListener("presence", guarded(onActivity));
+    // This tab's own focus only (a boolean); other tabs' focus arrives as a string.
+    env.bus.addEventListener(
+        "window_focus",
+        guarded(({ detail }) => detail === true && onReturn())
+    );
+    document.addEventListener(
+        "visibilitychange",
+        guarded(() => !document.hidden && check())
+    );
+    browser.addEventListener("pageshow", guarded(check));
+    busService.addEventListener(
+        "BUS:RECONNECTING",
+        guarded(
+            ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && onSessionEnded()
+        )
+    );
+    busService.subscribe("idle_user_logout/session_ended", guarded(onSessionEnded));
+    busService.start();
+    const watchWindow = watchFrames(window, guarded(onActivity));
+    // Pop-outs are watched when the user goes to them: their document may have been rewritten.
+    const openedWindows = new Set();
+    onWindowOpened = (win) => openedWindows.add(win);
+    window.documentPictureInPicture?.addEventListener("enter", ({ window: win }) =>
+        openedWindows.add(win)
+    );
+    browser.addEventListener(
+        "blur",
+        guarded(() => {
+            for (const win of openedWindows) {
+                if (win.closed) {
+                    openedWindows.delete(win);
+                } else {
+                    watchWindow(win);
+                }
+            }
+        })
+    );
+    onActivity();
+    // One timer, however busy the user: activity only moves a date.
+    startChecking();
+
+    return { leave };
+}
+
+registry.category("services").add("idle_user_logout", idleLogoutService);

@@ -33,9 +33,8 @@ import {
 } from "@web/../tests/web_test_helpers";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
-import { user } from "@web/core/user";
 import { session } from "@web/session";
-import { CHECK_INTERVAL_MS, IdleTimer } from "@idle_user_logout/idle_timer";
+import { CHANNEL_NAME, CHECK_INTERVAL_MS, IdleTimer } from "@idle_user_logout/idle_timer";
 
 class Note extends models.Model {
     _name = "idle.note";
@@ -52,13 +51,9 @@ const MINUTE = 60_000;
 const LEAVE_DELAY = 200;
 let checkDelays;
 
-function channelName() {
-    return `idle_user_logout:${session.db}:${user.userId}`;
-}
-
 /** Another tab of the same session, as seen through the channel. */
 function otherTab() {
-    const channel = new browser.BroadcastChannel(channelName());
+    const channel = new browser.BroadcastChannel(CHANNEL_NAME);
     const received = [];
     channel.addEventListener("message", ({ data }) => received.push(data));
     after(() => channel.close());
@@ -76,7 +71,7 @@ async function messagesReceived(tab, count) {
 
 /** Resolves once a message posted now has reached every listener of the channel. */
 function messageDelivered() {
-    const probe = new browser.BroadcastChannel(channelName());
+    const probe = new browser.BroadcastChannel(CHANNEL_NAME);
     after(() => probe.close());
     return new Promise((resolve) => probe.addEventListener("message", resolve, { once: true }));
 }
@@ -421,6 +416,56 @@ test("an invalid unsaved record never holds the logout, and leaves no data on sc
     await animationFrame();
     expect(event.defaultPrevented).toBe(false);
     expect.verifySteps([]);
+});
+
+test("work without input: a blocked screen holds the logout, the timer restarts after", async () => {
+    await startService(1);
+    getService("ui").block();
+    await advanceTime(3 * MINUTE);
+    expect(pageHidden()).toBe(false);
+    expect.verifySteps([]);
+    getService("ui").unblock();
+    // The end of the work is seen at the next 5-second check at the latest.
+    await advanceTime(MINUTE - 1);
+    expect.verifySteps([]);
+    await advanceTime(CHECK_INTERVAL_MS + 1);
+    await expectLoggedOut();
+});
+
+test("a tab at work answers an idle tab's leave, and stays", async () => {
+    const tab = otherTab();
+    await startService(1);
+    getService("ui").block();
+    await advanceTime(2 * MINUTE);
+    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await messagesReceived(tab, 2);
+    expect(tab.received.at(-1)).toEqual({ type: "activity", at: Date.now() });
+    expect(pageHidden()).toBe(false);
+});
+
+test("the server ending the session takes the tab to the login page at once", async () => {
+    patchWithCleanup(browser.location, { pathname: "/odoo/action-42", search: "", hash: "" });
+    await startService(15);
+    getService("bus_service").trigger("BUS:RECONNECTING", { closeCode: 1006 });
+    await tick();
+    expect.verifySteps([]);
+    getService("bus_service").trigger("BUS:RECONNECTING", { closeCode: 4001 });
+    await tick();
+    expect(pageHidden()).toBe(true);
+    expect.verifySteps([
+        "/web/session/logout?redirect=%2Fweb%2Flogin%3Fredirect%3D%252Fodoo%252Faction-42",
+    ]);
+});
+
+test("without BroadcastChannel the tab still logs out on time", async () => {
+    patchWithCleanup(browser, { BroadcastChannel: undefined });
+    await startService(1);
+    await advanceTime(30_000);
+    await click(document.body);
+    await advanceTime(MINUTE - 1);
+    expect.verifySteps([]);
+    await advanceTime(1);
+    await expectLoggedOut();
 });
 
 test("waiting and working make no network call", async () => {

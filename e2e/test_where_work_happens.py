@@ -1,0 +1,333 @@
+"""Work off the main path, in real Odoo apps: frames, website pages, the Point of Sale,
+uploads, every way a session ends, browsers without some APIs. 1-minute timeout."""
+
+import base64
+import time
+import uuid
+
+import pytest
+from helpers import (
+    OdooServer,
+    click_when_ready,
+    create_database,
+    drop_database,
+    free_port,
+    login,
+    odoo_shell,
+    on_login_page,
+    session_is_open,
+    wait_for,
+    wait_for_login_page,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+TIMEOUT_S = 60
+SLACK_S = 5
+# The user works for twice the timeout, an action every 10 s.
+WORK_S = 2 * TIMEOUT_S
+STEP_S = 10
+# With a 1-minute timeout the server refuses a session idle for 60 s + 20 s + 15 s.
+REFUSED_AFTER_S = 95
+
+
+@pytest.fixture(scope="module")
+def apps():
+    """A server whose database has the apps where work happens off the main path."""
+    db = f"iul_e2e_apps_{uuid.uuid4().hex[:8]}"
+    create_database(db, "mass_mailing", "website", "point_of_sale")
+    server = OdooServer(db, free_port(), name="apps")
+    yield server
+    server.stop()
+    drop_database(db)
+
+
+@pytest.fixture(autouse=True)
+def one_minute_timeout(apps):
+    apps.configure(enabled=True, timeout_minutes=1)
+
+
+def work(act, check, seconds=WORK_S):
+    """Act every 10 s for `seconds`, checking in between; returns when it last acted."""
+    started = time.time()
+    while True:
+        act()
+        last = time.time()
+        if last - started >= seconds:
+            return last
+        time.sleep(STEP_S)
+        check()
+
+
+def assert_leaves_on_time(driver, last_activity):
+    left_at = wait_for_login_page(driver, TIMEOUT_S + SLACK_S + 10)
+    assert TIMEOUT_S - 1 <= left_at - last_activity <= TIMEOUT_S + SLACK_S
+
+
+def minimal_pdf(pages=2):
+    """A small valid PDF, one line of text a page."""
+    font = 3 + 2 * pages
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(pages))
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>",
+    ]
+    for i in range(pages):
+        text = f"BT /F1 18 Tf 40 100 Td (Page {i + 1}) Tj ET"
+        page = f"/Contents {4 + 2 * i} 0 R /Resources << /Font << /F1 {font} 0 R >> >>"
+        objects += [
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] {page} >>",
+            f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        ]
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    pdf, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    pdf += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
+    return (pdf + f"startxref\n{xref}\n%%EOF\n").encode()
+
+
+def partner_with_attachment(apps, name, data, mimetype):
+    partner_id = apps.call("res.partner", "create", [{"name": f"Holder of {name}"}])[0]
+    apps.call(
+        "ir.attachment",
+        "create",
+        [
+            {
+                "name": name,
+                "res_model": "res.partner",
+                "res_id": partner_id,
+                "datas": base64.b64encode(data).decode(),
+                "mimetype": mimetype,
+            }
+        ],
+    )
+    return partner_id
+
+
+def test_typing_in_the_email_editor_frame_is_activity(apps, browser):
+    partner_model = apps.call("ir.model", "search", [("model", "=", "res.partner")])
+    mailing_id = apps.call(
+        "mailing.mailing",
+        "create",
+        [
+            {
+                "subject": "Spring news",
+                "email_from": "news@example.com",
+                "mailing_model_id": partner_model[0],
+            }
+        ],
+    )[0]
+    login(
+        browser,
+        apps,
+        f"/odoo/action-mass_mailing.mailing_mailing_action_mail/{mailing_id}",
+    )
+    # The plain text template opens the email editor, which lives in an iframe.
+    click_when_ready(browser, ".o_mail_theme_selector .dropdown-item")
+    editor_frame = wait_for(browser, "iframe:not(.d-none)", timeout=60)
+    browser.switch_to.frame(editor_frame)
+    editable = wait_for(browser, "[contenteditable='true']")
+    editable.click()
+
+    def still_logged_in():
+        browser.switch_to.default_content()
+        assert not on_login_page(browser)
+        browser.switch_to.frame(editor_frame)
+
+    last_key = work(lambda: editable.send_keys("a"), still_logged_in)
+
+    browser.switch_to.default_content()
+    assert_leaves_on_time(browser, last_key)
+
+
+def test_clicks_in_the_pdf_viewer_are_activity(apps, browser):
+    partner_id = partner_with_attachment(
+        apps, "terms.pdf", minimal_pdf(), "application/pdf"
+    )
+    login(browser, apps, f"/odoo/contacts/{partner_id}")
+    click_when_ready(browser, ".o-mail-Chatter-attachFiles")
+    click_when_ready(browser, ".o-mail-AttachmentContainer")
+    viewer = wait_for(browser, "iframe.o-FileViewer-view")
+    browser.switch_to.frame(viewer)
+    wait_for(browser, "#viewerContainer .page")
+    buttons = iter(["#next", "#previous"] * WORK_S)
+
+    def still_logged_in():
+        browser.switch_to.default_content()
+        assert not on_login_page(browser)
+        browser.switch_to.frame(viewer)
+
+    last_click = work(lambda: click_when_ready(browser, next(buttons)), still_logged_in)
+
+    browser.switch_to.default_content()
+    assert_leaves_on_time(browser, last_click)
+
+
+def test_working_in_the_point_of_sale_keeps_the_idle_backend_tab(apps, browser):
+    config_id = apps.call("pos.config", "search", [])
+    config_id = (
+        config_id[0]
+        if config_id
+        else apps.call("pos.config", "create", [{"name": "Shop"}])[0]
+    )
+    apps.call("pos.config", "open_ui", [config_id])
+    login(browser, apps, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    # The backend tab opens the Point of Sale; it is left idle from then on.
+    browser.execute_script(f"window.open('/pos/ui/{config_id}', '_blank')")
+    browser.switch_to.window(browser.window_handles[-1])
+    # The POS shows its own login screen first; its clock is a harmless place to click.
+    clock = wait_for(browser, ".screen-login-timer", timeout=90)
+    backend_path = "return window.opener.location.pathname"
+
+    def backend_still_there():
+        assert browser.execute_script(backend_path) == "/odoo/settings"
+
+    last_click = work(clock.click, backend_still_there)
+
+    assert session_is_open(browser, apps)
+    started = time.time()
+    while browser.execute_script(backend_path) != "/web/login":
+        assert time.time() - started < TIMEOUT_S + SLACK_S + 5
+        time.sleep(0.25)
+    assert time.time() - last_click >= TIMEOUT_S - 1
+    # The Point of Sale itself is never taken away by this addon (it has its own lock).
+    assert browser.execute_script("return location.pathname").startswith("/pos/ui")
+
+
+def test_an_upload_longer_than_the_timeout_is_not_cut(apps, browser, tmp_path):
+    partner_id = apps.call("res.partner", "create", [{"name": "Upload holder"}])[0]
+    upload = tmp_path / "scan.bin"
+    upload.write_bytes(b"\0" * 400_000)
+    login(browser, apps, f"/odoo/contacts/{partner_id}")
+    wait_for(browser, ".o-mail-Chatter-attachFiles")
+    # A slow line: 400 kB at 4 kB/s take about 100 s, longer than the timeout.
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": 4096,
+        },
+    )
+    file_input = browser.find_element(
+        By.CSS_SELECTOR, ".o-mail-Chatter input[type=file]"
+    )
+    file_input.send_keys(str(upload))
+    started = time.time()
+
+    def uploaded():
+        return apps.call(
+            "ir.attachment",
+            "search_count",
+            [("res_id", "=", partner_id), ("res_model", "=", "res.partner")],
+        )
+
+    while not uploaded():
+        assert not on_login_page(browser), (
+            f"logged out {time.time() - started:.0f} s into the upload"
+        )
+        time.sleep(1)
+    upload_end = time.time()
+    assert upload_end - started > TIMEOUT_S, (
+        "the upload really was longer than the timeout"
+    )
+
+    left_at = wait_for_login_page(browser, TIMEOUT_S + 2 * SLACK_S + 10)
+    assert TIMEOUT_S - 1 <= left_at - upload_end <= TIMEOUT_S + 2 * SLACK_S
+
+
+def test_website_tab_counts_and_leaves_when_idle(apps, browser):
+    login(browser, apps, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    backend_tab = browser.current_window_handle
+    browser.execute_script("window.open('/contactus', '_blank')")
+    browser.switch_to.window(browser.window_handles[-1])
+    wait_for(browser, "#wrap")
+    backend_path = "return window.opener.location.pathname"
+
+    def backend_still_there():
+        assert browser.execute_script(backend_path) == "/odoo/settings"
+
+    last_click = work(
+        lambda: browser.find_element(By.TAG_NAME, "h1").click(),
+        backend_still_there,
+        TIMEOUT_S + STEP_S,
+    )
+
+    assert_leaves_on_time(browser, last_click)
+    notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice").text
+    assert notice == "You were logged out after 1 min of inactivity."
+    assert "redirect=%2Fcontactus" in browser.current_url
+    browser.switch_to.window(backend_tab)
+    assert on_login_page(browser)
+
+
+def wait_for_bus(driver):
+    """Wait until the page is connected to Odoo's bus, as it is once loaded."""
+    state = "return odoo.__WOWL_DEBUG__?.root?.env.services.bus_service.workerState"
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(state) == "CONNECTED")
+
+
+def open_backend_and_website_tabs(apps, browser):
+    """A backend tab and a website tab of one session; returns their handles."""
+    apps.configure(enabled=True, timeout_minutes=60)
+    login(browser, apps, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    wait_for_bus(browser)
+    browser.switch_to.new_window("tab")
+    browser.get(f"{apps.url}/contactus")
+    wait_for(browser, "#wrap")
+    wait_for_bus(browser)
+    return browser.window_handles
+
+
+def assert_every_tab_left(browser, handles, ended_at):
+    for handle in handles:
+        browser.switch_to.window(handle)
+        remaining = ended_at + SLACK_S - time.time()
+        assert remaining > 0 and wait_for_login_page(browser, remaining), handle
+        assert not browser.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
+
+
+def test_logout_url_in_another_tab_takes_every_tab_along(apps, browser):
+    handles = open_backend_and_website_tabs(apps, browser)
+    browser.switch_to.new_window("tab")
+    browser.get(f"{apps.url}/web/session/logout")
+    ended_at = time.time()
+    assert on_login_page(browser)
+    assert_every_tab_left(browser, handles, ended_at)
+
+
+def test_device_revoked_by_an_administrator_takes_every_tab_along(apps, browser):
+    handles = open_backend_and_website_tabs(apps, browser)
+    session_id = browser.get_cookie("session_id")["value"]
+    odoo_shell(
+        apps.db,
+        "devices = env['res.device'].search([('session_identifier', '=', "
+        f"{session_id[:42]!r})])\nassert devices\ndevices._revoke()\nenv.cr.commit()\n",
+    )
+    ended_at = time.time()
+    assert_every_tab_left(browser, handles, ended_at)
+
+
+def test_server_refusing_the_session_takes_every_tab_along(apps, browser):
+    # The pages were loaded with a 60-minute timeout: only the server ends this session.
+    handles = open_backend_and_website_tabs(apps, browser)
+    apps.configure(enabled=True, timeout_minutes=1)
+    apps.set_param("idle_user_logout.server_enforcement", "True")
+    try:
+        assert session_is_open(browser, apps)
+        time.sleep(REFUSED_AFTER_S + 1)
+        assert not session_is_open(browser, apps), "a request of the session is refused"
+        ended_at = time.time()
+        assert_every_tab_left(browser, handles, ended_at)
+    finally:
+        apps.set_param("idle_user_logout.server_enforcement", "False")

@@ -1,0 +1,13 @@
+from odoo import models
+
+
+class ResDevice(models.Model):
+    _inherit = "res.device"
+
+    def _revoke(self):
+        res = super()._revoke()
+        if self.env["res.config.settings"]._idle_logout_settings().enabled:
+            self.env["ir.http"]._idle_logout_session_ended(
+                self.mapped("session_identifier")
+            )
+        return res

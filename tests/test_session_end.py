@@ -1,0 +1,117 @@
+import json
+
+from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+from odoo.addons.bus.models.bus import channel_with_db, dispatch, hashable, json_dump
+from odoo.addons.bus.tests.common import WebsocketCase
+from odoo.addons.bus.websocket import CloseCode
+from odoo.addons.idle_user_logout.models.ir_http import SESSION_ENDED, session_channel
+
+# Timeout 1 minute: the server refuses a session idle for more than 95 s.
+LIMIT_SECONDS = 95
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutSessionEnd(HttpCase):
+    """However a session ends, its pages hear of it through the bus, at once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.icp = cls.env["ir.config_parameter"].sudo()
+        cls.icp.set_param("idle_user_logout.enabled", "True")
+        cls.icp.set_param("idle_user_logout.timeout_minutes", "1")
+        cls.employee = new_test_user(
+            cls.env, login="idle_employee", password="idle_employee_pw"
+        )
+        new_test_user(
+            cls.env,
+            login="idle_portal",
+            password="idle_portal_pw",
+            groups="base.group_portal",
+        )
+
+    def ended_notices(self, sid):
+        channel = json_dump(channel_with_db(self.env.cr.dbname, session_channel(sid)))
+        notices = self.env["bus.bus"].sudo().search([("channel", "=", channel)])
+        return [json.loads(notice.message)["type"] for notice in notices]
+
+    def jsonrpc(self, path):
+        return self.url_open(
+            path,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
+            headers={"Content-Type": "application/json"},
+        ).json()
+
+    def test_logout_url_tells_the_session_pages(self):
+        session = self.authenticate("idle_employee", "idle_employee_pw")
+        self.url_open("/web/session/logout")
+        self.assertEqual(self.ended_notices(session.sid), [SESSION_ENDED])
+
+    def test_disabled_tells_nothing(self):
+        self.icp.set_param("idle_user_logout.enabled", "False")
+        session = self.authenticate("idle_employee", "idle_employee_pw")
+        self.url_open("/web/session/logout")
+        self.assertEqual(self.ended_notices(session.sid), [])
+
+    def test_revoked_device_tells_the_session_pages(self):
+        session = self.authenticate("idle_employee", "idle_employee_pw")
+        self.url_open("/odoo")  # the device is logged on the first page
+        devices = (
+            self.env["res.device"].sudo().search([("user_id", "=", self.employee.id)])
+        )
+        self.assertTrue(devices)
+        devices._revoke()
+        self.assertEqual(self.ended_notices(session.sid), [SESSION_ENDED])
+        self.assertIn("error", self.jsonrpc("/web/session/check"), "the session is over")
+
+    def test_server_refusal_tells_the_session_pages(self):
+        self.icp.set_param("idle_user_logout.server_enforcement", "True")
+        self.icp.set_param("idle_user_logout.server_enforcement_since", "0")
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            session = self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertNotIn("error", self.jsonrpc("/web/session/check"))
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertIn("error", self.jsonrpc("/web/session/check"))
+        self.assertEqual(self.ended_notices(session.sid), [SESSION_ENDED])
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutSessionChannel(WebsocketCase):
+    """The pages of an internal user's session listen to its own channel on the bus."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        icp = cls.env["ir.config_parameter"].sudo()
+        icp.set_param("idle_user_logout.enabled", "True")
+        new_test_user(cls.env, login="idle_employee", password="idle_employee_pw")
+        new_test_user(
+            cls.env,
+            login="idle_portal",
+            password="idle_portal_pw",
+            groups="base.group_portal",
+        )
+
+    def connect(self, login):
+        session = self.authenticate(login, f"{login}_pw")
+        websocket = self.websocket_connect(cookie=f"session_id={session.sid}")
+        self.subscribe(websocket, [], self.env["bus.bus"]._bus_last_id())
+        return session, websocket
+
+    def listens(self, session):
+        channel = hashable(
+            channel_with_db(self.env.cr.dbname, session_channel(session.sid))
+        )
+        return channel in dispatch._channels_to_ws
+
+    def test_logout_closes_the_session_websocket_at_once(self):
+        session, websocket = self.connect("idle_employee")
+        self.assertTrue(self.listens(session))
+        self.url_open("/web/session/logout")
+        self.trigger_notification_dispatching([session_channel(session.sid)])
+        self.assert_close_with_code(websocket, CloseCode.SESSION_EXPIRED)
+
+    def test_portal_user_session_has_no_channel(self):
+        session, _websocket = self.connect("idle_portal")
+        self.assertFalse(self.listens(session))
