@@ -2,3 +2,4 @@ from . import ir_http
 from . import ir_websocket
 from . import res_config_settings
 from . import res_device
+from . import res_users

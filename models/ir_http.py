@@ -109,8 +109,12 @@ class IrHttp(models.AbstractModel):
         if seen is None:
             # Once per session: whether it concerns an internal user at all.
             user = request.env["res.users"].sudo().browse(session.uid)
-            session[SEEN_KEY] = now if user._is_internal() else False
-            return
+            if not user._is_internal():
+                session[SEEN_KEY] = False
+                return
+            # Not stamped at its login: it predates the switch (or the addon), counted
+            # from it.
+            seen = session[SEEN_KEY] = settings.enforced_since or now
         seen = max(seen, settings.enforced_since)
         minutes = settings.timeout_minutes
         if now - seen > minutes * 60 + grace_seconds(minutes):

@@ -143,3 +143,50 @@ class TestIdleLogoutServerEnforcement(HttpCase):
                 "idle_logout_keepalive"
             ]
         )
+
+    def log_in(self, login):
+        """A real login, through the route the web client and API clients use."""
+        self.url_open(
+            "/web/session/authenticate",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "db": self.env.cr.dbname,
+                        "login": login,
+                        "password": f"{login}_pw",
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def test_session_never_used_after_login_counts_from_the_login(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in("idle_employee")
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted(), "its first request comes too late")
+
+    def test_session_never_used_since_the_switch_counts_from_the_switch(self):
+        self.icp.set_param("idle_user_logout.server_enforcement", "False")
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in("idle_employee")  # no stamp: enforcement was off
+            clock.tick(3600)
+            self.env["res.config.settings"].create(
+                {
+                    "idle_logout_enabled": True,
+                    "idle_logout_timeout_minutes": 1,
+                    "idle_logout_server_enforcement": True,
+                }
+            ).execute()
+            clock.tick(LIMIT_SECONDS - 5)
+            self.assertTrue(self.accepted(), "not cut off by the switch itself")
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted())
+
+    def test_portal_login_is_never_enforced(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in("idle_portal")
+            clock.tick(24 * 3600)
+            self.assertTrue(self.accepted())
