@@ -105,9 +105,10 @@ class OdooServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Odoo exited early, see {log}")
             try:
-                if requests.get(f"{self.url}/web/login", timeout=5).ok:
+                # The first page of a new database builds its assets: it may take a while.
+                if requests.get(f"{self.url}/web/login", timeout=60).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.5)
         else:
