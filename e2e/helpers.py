@@ -105,7 +105,7 @@ class OdooServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Odoo exited early, see {log}")
             try:
-                # The first page of a new database builds its assets: it may take a while.
+                # A new database builds its assets on its first page: slow.
                 if requests.get(f"{self.url}/web/login", timeout=60).ok:
                     break
             except (requests.ConnectionError, requests.Timeout):
