@@ -77,6 +77,8 @@ class IrHttp(models.AbstractModel):
     @api.model
     def _idle_logout_session_ended(self, sids):
         """Tell every page of these sessions, through the bus, that they ended."""
+        if not self.env["res.config.settings"]._idle_logout_settings().enabled:
+            return
         # A cursor of its own: a request refused for inactivity rolls its own back.
         with self.env.registry.cursor() as cr:
             bus = self.env(cr=cr, su=True)["bus.bus"]
@@ -86,9 +88,7 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _post_logout(cls):
         res = super()._post_logout()
-        env = request.env
-        if env["res.config.settings"]._idle_logout_settings().enabled:
-            env["ir.http"]._idle_logout_session_ended([request.session.sid])
+        request.env["ir.http"]._idle_logout_session_ended([request.session.sid])
         return res
 
     @classmethod

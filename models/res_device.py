@@ -6,8 +6,7 @@ class ResDevice(models.Model):
 
     def _revoke(self):
         res = super()._revoke()
-        if self.env["res.config.settings"]._idle_logout_settings().enabled:
-            self.env["ir.http"]._idle_logout_session_ended(
-                self.mapped("session_identifier")
-            )
+        self.env["ir.http"]._idle_logout_session_ended(
+            self.mapped("session_identifier")
+        )
         return res

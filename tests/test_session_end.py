@@ -10,6 +10,17 @@ from odoo.addons.idle_user_logout.models.ir_http import SESSION_ENDED, session_c
 LIMIT_SECONDS = 95
 
 
+def enable_with_employee_and_portal(env):
+    """The addon on, a 1-minute timeout; an internal user and a portal user."""
+    icp = env["ir.config_parameter"].sudo()
+    icp.set_param("idle_user_logout.enabled", "True")
+    icp.set_param("idle_user_logout.timeout_minutes", "1")
+    new_test_user(
+        env, login="idle_portal", password="idle_portal_pw", groups="base.group_portal"
+    )
+    return new_test_user(env, login="idle_employee", password="idle_employee_pw")
+
+
 @tagged("post_install", "-at_install")
 class TestIdleLogoutSessionEnd(HttpCase):
     """However a session ends, its pages hear of it through the bus, at once. (The
@@ -18,18 +29,8 @@ class TestIdleLogoutSessionEnd(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.employee = enable_with_employee_and_portal(cls.env)
         cls.icp = cls.env["ir.config_parameter"].sudo()
-        cls.icp.set_param("idle_user_logout.enabled", "True")
-        cls.icp.set_param("idle_user_logout.timeout_minutes", "1")
-        cls.employee = new_test_user(
-            cls.env, login="idle_employee", password="idle_employee_pw"
-        )
-        new_test_user(
-            cls.env,
-            login="idle_portal",
-            password="idle_portal_pw",
-            groups="base.group_portal",
-        )
 
     def ended_notices(self, sid):
         channel = json_dump(channel_with_db(self.env.cr.dbname, session_channel(sid)))
@@ -78,15 +79,7 @@ class TestIdleLogoutSessionChannel(WebsocketCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        icp = cls.env["ir.config_parameter"].sudo()
-        icp.set_param("idle_user_logout.enabled", "True")
-        new_test_user(cls.env, login="idle_employee", password="idle_employee_pw")
-        new_test_user(
-            cls.env,
-            login="idle_portal",
-            password="idle_portal_pw",
-            groups="base.group_portal",
-        )
+        enable_with_employee_and_portal(cls.env)
 
     def connect(self, login):
         session = self.authenticate(login, f"{login}_pw")
