@@ -1,6 +1,7 @@
 """Requests per second on a cheap authenticated JSON-RPC route (/web/session/check), in
 one run and on one Odoo server: addon absent, idle_user_logout with server enforcement
-on, and OCA auth_session_timeout instead. Rounds are interleaved; medians are reported.
+on, with every option on (enforcement, lifetime, audit trail), and OCA
+auth_session_timeout instead. Rounds are interleaved; medians are reported.
 
 Usage: make bench, or in bench/ with the venv: python server_overhead.py
 [--seconds 8] [--rounds 3]
@@ -22,6 +23,16 @@ CONFIGURATIONS = {
             "idle_user_logout.enabled": "True",
             "idle_user_logout.timeout_minutes": "15",
             "idle_user_logout.server_enforcement": "True",
+        },
+    ),
+    "idle_user_logout, all options on": (
+        "idle_user_logout",
+        {
+            "idle_user_logout.enabled": "True",
+            "idle_user_logout.timeout_minutes": "15",
+            "idle_user_logout.server_enforcement": "True",
+            "idle_user_logout.max_session_hours": "8",
+            "idle_user_logout.audit": "True",
         },
     ),
     "OCA auth_session_timeout": ("base_setup,bus,auth_session_timeout", {}),

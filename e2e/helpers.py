@@ -125,6 +125,16 @@ class OdooServer:
     def set_param(self, key, value):
         self.call("ir.config_parameter", "set_param", key, value)
 
+    def audit_rows(self, session_id):
+        """The audit rows of a session, each with the device Odoo logged for it."""
+        identifier = [["session_identifier", "=", session_id[:42]]]
+        fields = ["ip_address", "browser", "platform"]
+        device = self.call("res.device.log", "search_read", identifier, fields)
+        rows = self.call(
+            "idle_user_logout.log", "search_read", identifier, fields + ["reason"]
+        )
+        return rows, device
+
     def configure(self, enabled=True, timeout_minutes=1):
         self.set_param("idle_user_logout.enabled", str(enabled))
         self.set_param("idle_user_logout.timeout_minutes", str(timeout_minutes))

@@ -26,8 +26,10 @@ def one_minute_timeout(odoo):
 
 def test_untouched_tab_reaches_login_page_after_timeout(odoo, browser):
     odoo.configure(timeout_minutes=0)  # stored below the minimum: 1 minute applies
+    odoo.set_param("idle_user_logout.audit", "True")
     login(browser, odoo, "/odoo/settings")
     wait_for(browser, "#idle_logout_setting")
+    session_id = browser.get_cookie("session_id")["value"]
     last_activity = click_heading(browser)
 
     left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
@@ -36,6 +38,12 @@ def test_untouched_tab_reaches_login_page_after_timeout(odoo, browser):
     assert not session_is_open(browser, odoo), "the server session is over too"
     notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice").text
     assert notice == "You were logged out after 1 min of inactivity."
+    rows, devices = odoo.audit_rows(session_id)
+    assert [row.pop("reason") for row in rows] == ["browser_idle"]
+    assert rows[0] | {"id": 0} == devices[-1] | {"id": 0}, "the device Odoo logged"
+    assert (rows[0]["ip_address"], rows[0]["browser"]) == ("127.0.0.1", "chrome")
+    active = [["session_identifier", "=", session_id[:42]]]
+    assert odoo.call("res.device", "search_count", active) == 0, "no longer active"
     submit_login(browser)
     assert browser.execute_script("return location.pathname") == "/odoo/settings"
 

@@ -282,6 +282,11 @@ def open_backend_and_website_tabs(apps, browser):
     """A backend tab and a website tab of one session; returns their handles."""
     apps.configure(enabled=True, timeout_minutes=60)
     login(browser, apps, "/odoo/settings")
+    return open_website_tab(apps, browser)
+
+
+def open_website_tab(apps, browser):
+    """Next to the loaded backend tab, a website tab; returns both handles."""
     wait_for(browser, "#idle_logout_setting")
     wait_for_bus(browser)
     browser.switch_to.new_window("tab")
@@ -291,13 +296,16 @@ def open_backend_and_website_tabs(apps, browser):
     return browser.window_handles
 
 
-def assert_every_tab_left(browser, handles, ended_at):
-    # When a tab starts leaving is what counts: the login page's own load time does not.
+def assert_every_tab_left(browser, handles, ended_at, notice=None):
+    """Every tab started leaving within 5 s of `ended_at`, to a login page that says
+    `notice` (nothing when the session ended some other way than idle or old)."""
     for handle in handles:
         browser.switch_to.window(handle)
         left_at = wait_for_login_page(browser, SLACK_S + PAGE_LOAD_S)
-        assert left_at - ended_at <= SLACK_S, f"{handle} left {left_at - ended_at:.1f} s after"
-        assert not browser.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        # When a tab starts leaving is what counts, not the login page's load time.
+        assert left_at - ended_at <= SLACK_S, f"{handle}: {left_at - ended_at:.1f} s"
+        shown = browser.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert [element.text for element in shown] == ([notice] if notice else [])
 
 
 def test_logout_url_in_another_tab_takes_every_tab_along(apps, browser):
@@ -321,9 +329,20 @@ def test_device_revoked_by_an_administrator_takes_every_tab_along(apps, browser)
     assert_every_tab_left(browser, handles, ended_at)
 
 
+def assert_one_audit_row(apps, session_id, reason, browser):
+    """One row for the session, naming the device of the request that ended it."""
+    rows, devices = apps.audit_rows(session_id)
+    assert [row.pop("reason") for row in rows] == [reason]
+    assert rows[0] | {"id": 0} in [device | {"id": 0} for device in devices]
+    assert rows[0]["ip_address"] == "127.0.0.1"
+    assert rows[0]["browser"] == browser
+
+
 def test_server_refusing_the_session_takes_every_tab_along(apps, browser):
     # The pages were loaded with a 60-minute timeout: only the server ends this session.
+    apps.set_param("idle_user_logout.audit", "True")
     handles = open_backend_and_website_tabs(apps, browser)
+    session_id = browser.get_cookie("session_id")["value"]
     apps.configure(enabled=True, timeout_minutes=1)
     apps.set_param("idle_user_logout.server_enforcement", "True")
     try:
@@ -334,3 +353,38 @@ def test_server_refusing_the_session_takes_every_tab_along(apps, browser):
         assert_every_tab_left(browser, handles, ended_at)
     finally:
         apps.set_param("idle_user_logout.server_enforcement", "False")
+    # The request refused was session_is_open's, made with Python's requests.
+    assert_one_audit_row(apps, session_id, "server_idle", browser=False)
+
+
+def test_session_past_its_lifetime_takes_every_tab_along(apps, browser):
+    """A 1-hour lifetime, of a session logged in 1 hour minus 40 s ago (its login stamp
+    moved back in the session store): every tab leaves 40 s later, however busy."""
+    apps.configure(enabled=True, timeout_minutes=60)
+    apps.set_param("idle_user_logout.audit", "True")
+    apps.set_param("idle_user_logout.max_session_hours", "1")
+    try:
+        login(browser, apps, "/odoo/settings")
+        wait_for(browser, "#idle_logout_setting")
+        session_id = browser.get_cookie("session_id")["value"]
+        ends_at = time.time() + 40
+        odoo_shell(
+            apps.db,
+            "from odoo.http import root\n"
+            f"session = root.session_store.get({session_id!r})\n"
+            f"session['idle_logout_login'] = {ends_at - 3600}\n"
+            "root.session_store.save(session)\n",
+        )
+        browser.refresh()
+        handles = open_website_tab(apps, browser)
+        backend = handles[0]
+        browser.switch_to.window(backend)
+        while time.time() < ends_at - 2:
+            assert not on_login_page(browser), "not a second before its lifetime"
+            browser.find_element(By.TAG_NAME, "body").click()
+            time.sleep(5)
+        notice = "Your session reached its 1-hour limit and was ended."
+        assert_every_tab_left(browser, handles, ends_at, notice)
+        assert_one_audit_row(apps, session_id, "lifetime", browser="chrome")
+    finally:
+        apps.set_param("idle_user_logout.max_session_hours", "0")

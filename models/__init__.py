@@ -1,3 +1,4 @@
+from . import idle_user_logout_log
 from . import ir_http
 from . import ir_websocket
 from . import res_config_settings

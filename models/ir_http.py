@@ -19,6 +19,14 @@ BACKGROUND_PATHS = (
 # Session key holding the time of the user's last activity seen by the server; False
 # marks a session that is never enforced (portal users).
 SEEN_KEY = "idle_logout_seen"
+# Session key holding the time of its login, which its lifetime counts from.
+LOGIN_KEY = "idle_logout_login"
+# What an idle tab tells the logout route, so that the logout is audited.
+LOGOUT_PATH = "/web/session/logout"
+REASON_ARG = "idle_logout_reason"
+BROWSER_REASONS = ("browser_idle", "lifetime")
+# How long past its lifetime the server still accepts a session: its tabs save first.
+LIFETIME_GRACE_SECONDS = 60
 # What the pages of a session hear when the server ended it.
 SESSION_ENDED = "idle_user_logout/session_ended"
 
@@ -27,6 +35,13 @@ def session_channel(sid):
     """The bus channel of one session, the same across its rotations, unguessable."""
     digest = hashlib.sha256(sid[:STORED_SESSION_BYTES].encode()).hexdigest()
     return f"idle_user_logout.session.{digest}"
+
+
+def session_start(session, settings):
+    """When the session's lifetime started: its login, or the switch if later. A
+    session with no login stamp (older than the addon) is stamped now, once."""
+    started = session.setdefault(LOGIN_KEY, settings.lifetime_since or time.time())
+    return max(started, settings.lifetime_since)
 
 
 def stamp_interval_seconds(timeout_minutes):
@@ -45,11 +60,21 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @api.model
-    def _idle_logout_notice(self, minutes):
+    def _idle_logout_notice(self, params):
         """What the login page says after an idle logout, in the visitor's language."""
-        return self.env._(
-            "You were logged out after %(minutes)s min of inactivity.", minutes=minutes
-        )
+        minutes = params.get("idle_logout", "")
+        hours = params.get("idle_logout_lifetime", "")
+        if minutes.isdigit():
+            return self.env._(
+                "You were logged out after %(minutes)s min of inactivity.",
+                minutes=int(minutes),
+            )
+        if hours.isdigit():
+            return self.env._(
+                "Your session reached its %(hours)s-hour limit and was ended.",
+                hours=int(hours),
+            )
+        return ""
 
     @api.model
     def _idle_logout_session_values(self):
@@ -59,10 +84,20 @@ class IrHttp(models.AbstractModel):
         settings = self.env["res.config.settings"]._idle_logout_settings()
         if not settings.enabled:
             return {}
-        return {
+        values = {
             "idle_logout_timeout_minutes": settings.timeout_minutes,
             "idle_logout_keepalive": settings.server_enforcement,
         }
+        if settings.warning_seconds:
+            values["idle_logout_warning_seconds"] = settings.warning_seconds
+        if settings.max_session_hours and request:
+            # Seconds left, not a date: the browser's clock may be off by hours.
+            ends_at = session_start(request.session, settings) + (
+                settings.max_session_hours * 3600
+            )
+            values["idle_logout_lifetime_hours"] = settings.max_session_hours
+            values["idle_logout_lifetime_left"] = int(ends_at - time.time())
+        return values
 
     def session_info(self):
         result = super().session_info()
@@ -73,6 +108,37 @@ class IrHttp(models.AbstractModel):
         result = super().get_frontend_session_info()
         result.update(self._idle_logout_session_values())
         return result
+
+    @api.model
+    def _idle_logout_ending(self, user_id, sid, reason):
+        """A session ends for inactivity or lifetime: audited, and no longer an active
+        device in Odoo's devices list."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not settings.enabled:
+            return
+        # A cursor of its own: the logout route is read-only, a refusal rolls back.
+        with self.env.registry.cursor() as cr:
+            env = self.env(cr=cr, su=True)
+            if not env["res.users"].browse(user_id)._is_internal():
+                return
+            identifier = sid[:STORED_SESSION_BYTES]
+            if settings.audit:
+                # The device of the request that ends it, as Odoo's device log reads it.
+                user_agent = request.httprequest.user_agent
+                env["idle_user_logout.log"]._record(
+                    {
+                        "user_id": user_id,
+                        "reason": reason,
+                        "session_identifier": identifier,
+                        "ip_address": request.httprequest.remote_addr,
+                        "browser": user_agent.browser,
+                        "platform": user_agent.platform,
+                    }
+                )
+            devices = env["res.device.log"].search(
+                [("session_identifier", "=", identifier), ("revoked", "=", False)]
+            )
+            devices.write({"revoked": True})
 
     @api.model
     def _idle_logout_session_ended(self, sids):
@@ -93,13 +159,24 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _authenticate(cls, endpoint):
-        if request.session.uid and request.session.get(SEEN_KEY) is not False:
+        session = request.session
+        if session.uid and session.get(SEEN_KEY) is not False:
             cls._idle_logout_enforce(endpoint)
+            reason = request.httprequest.args.get(REASON_ARG)
+            if (
+                session.uid
+                and reason in BROWSER_REASONS
+                and request.httprequest.path == LOGOUT_PATH
+            ):
+                request.env["ir.http"]._idle_logout_ending(
+                    session.uid, session.sid, reason
+                )
         return super()._authenticate(endpoint)
 
     @classmethod
     def _idle_logout_enforce(cls, endpoint):
-        """End the session when it has been idle for too long, else stamp activity."""
+        """End the session when it has been idle or open for too long, else stamp
+        activity."""
         settings = request.env["res.config.settings"]._idle_logout_settings()
         if not (settings.enabled and settings.server_enforcement):
             return
@@ -117,23 +194,30 @@ class IrHttp(models.AbstractModel):
             seen = session[SEEN_KEY] = settings.enforced_since or now
         seen = max(seen, settings.enforced_since)
         minutes = settings.timeout_minutes
-        if now - seen > minutes * 60 + grace_seconds(minutes):
-            session.logout(keep_db=True)
-            request.env = api.Environment(request.env.cr, None, session.context)
-            # JSON-RPC then answers "session expired"; pages show the login page.
-            if (
-                endpoint.routing["type"] == "http"
-                and endpoint.routing["auth"] != "public"
-            ):
-                login = request.redirect_query(
-                    "/web/login",
-                    {
-                        "idle_logout": minutes,
-                        "redirect": request.httprequest.full_path.rstrip("?"),
-                    },
-                )
-                werkzeug.exceptions.abort(login)
+        hours = settings.max_session_hours
+        if hours and now - session_start(session, settings) > (
+            hours * 3600 + LIFETIME_GRACE_SECONDS
+        ):
+            cls._idle_logout_refuse(
+                endpoint, "lifetime", {"idle_logout_lifetime": hours}
+            )
+        elif now - seen > minutes * 60 + grace_seconds(minutes):
+            cls._idle_logout_refuse(endpoint, "server_idle", {"idle_logout": minutes})
         elif now - seen >= stamp_interval_seconds(minutes) and not (
             request.httprequest.path.startswith(BACKGROUND_PATHS)
         ):
             session[SEEN_KEY] = now
+
+    @classmethod
+    def _idle_logout_refuse(cls, endpoint, reason, notice):
+        session = request.session
+        request.env["ir.http"]._idle_logout_ending(session.uid, session.sid, reason)
+        session.logout(keep_db=True)
+        request.env = api.Environment(request.env.cr, None, session.context)
+        # JSON-RPC then answers "session expired"; pages show the login page.
+        if endpoint.routing["type"] == "http" and endpoint.routing["auth"] != "public":
+            login = request.redirect_query(
+                "/web/login",
+                {**notice, "redirect": request.httprequest.full_path.rstrip("?")},
+            )
+            werkzeug.exceptions.abort(login)

@@ -3,6 +3,7 @@ import time
 from typing import NamedTuple
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import str2bool
 
 ENABLED_PARAM = "idle_user_logout.enabled"
@@ -10,21 +11,53 @@ TIMEOUT_PARAM = "idle_user_logout.timeout_minutes"
 SERVER_ENFORCEMENT_PARAM = "idle_user_logout.server_enforcement"
 # When the server enforcement was last turned on: older activity stamps count from then.
 ENFORCED_SINCE_PARAM = "idle_user_logout.server_enforcement_since"
+MAX_SESSION_HOURS_PARAM = "idle_user_logout.max_session_hours"
+# When the session lifetime was last turned on: older logins count from then.
+LIFETIME_SINCE_PARAM = "idle_user_logout.max_session_hours_since"
+WARNING_PARAM = "idle_user_logout.warning_seconds"
+AUDIT_PARAM = "idle_user_logout.audit"
+RETENTION_DAYS_PARAM = "idle_user_logout.audit_retention_days"
 DEFAULT_TIMEOUT_MINUTES = 15
 MIN_TIMEOUT_MINUTES = 1
 # One year: a larger value means "never" and would overflow the settings column.
 MAX_TIMEOUT_MINUTES = 525600
+MAX_SESSION_HOURS = 8760
+# WCAG 2.2.1: a warning comes at least 20 seconds before the logout.
+MIN_WARNING_SECONDS = 20
+DEFAULT_RETENTION_DAYS = 90
+MAX_RETENTION_DAYS = 36500
+
+
+def clamp(value, default, low, high):
+    """A whole number within bounds, for any stored or entered value."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    if math.isnan(number):
+        return default
+    return int(max(low, min(number, high)))
 
 
 def clamp_timeout_minutes(value):
-    """A whole number of minutes within bounds, for any stored or entered value."""
-    try:
-        minutes = float(value)
-    except (TypeError, ValueError):
-        return DEFAULT_TIMEOUT_MINUTES
-    if math.isnan(minutes):
-        return DEFAULT_TIMEOUT_MINUTES
-    return int(max(MIN_TIMEOUT_MINUTES, min(minutes, MAX_TIMEOUT_MINUTES)))
+    return clamp(
+        value, DEFAULT_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES
+    )
+
+
+def clamp_session_hours(value):
+    """0 (no lifetime) for anything that is not a positive number of hours."""
+    return clamp(value, 0, 0, MAX_SESSION_HOURS)
+
+
+def clamp_warning_seconds(value):
+    """0 (silent) for anything that is not a positive number, else at least 20 s."""
+    seconds = clamp(value, 0, 0, MAX_TIMEOUT_MINUTES * 60)
+    return max(seconds, MIN_WARNING_SECONDS) if seconds else 0
+
+
+def clamp_retention_days(value):
+    return clamp(value, DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS)
 
 
 class IdleLogoutSettings(NamedTuple):
@@ -32,10 +65,22 @@ class IdleLogoutSettings(NamedTuple):
     timeout_minutes: int
     server_enforcement: bool
     enforced_since: float
+    max_session_hours: int
+    lifetime_since: float
+    warning_seconds: int
+    audit: bool
+    retention_days: int
 
 
 def read_bool(value):
     return str2bool(value or "False", False)
+
+
+def read_time(value):
+    try:
+        return float(value or 0)
+    except ValueError:
+        return 0.0
 
 
 class ResConfigSettings(models.TransientModel):
@@ -56,28 +101,70 @@ class ResConfigSettings(models.TransientModel):
         help="The server refuses a session idle for longer than the timeout, even if "
         "its browser was closed or its scripts never ran.",
     )
+    idle_logout_max_session_hours = fields.Integer(
+        string="Session Lifetime (hours)",
+        help="End every session this many hours after its login, whatever the "
+        "activity. 0 means no limit.",
+    )
+    idle_logout_warning_seconds = fields.Integer(
+        string="Warning (seconds)",
+        help="Show a warning this many seconds before the logout, with a button to "
+        "stay logged in (WCAG 2.2.1). 0 means no warning: the logout is silent. At "
+        "least 20 seconds, and less than the timeout.",
+    )
+    idle_logout_audit = fields.Boolean(
+        string="Log Inactivity Logouts",
+        help="Record every session ended for inactivity or for its lifetime: who, "
+        "when, how and from which device.",
+    )
+    idle_logout_audit_retention_days = fields.Integer(
+        string="Keep Log Entries (days)",
+        default=DEFAULT_RETENTION_DAYS,
+        help="Older entries are removed every day. The minimum is 1 day.",
+    )
 
     @api.model
     def _idle_logout_settings(self):
         """Effective settings, whatever is stored (parameters are cached: no query)."""
         get_param = self.env["ir.config_parameter"].sudo().get_param
-        try:
-            since = float(get_param(ENFORCED_SINCE_PARAM) or 0)
-        except ValueError:
-            since = 0.0
+        minutes = clamp_timeout_minutes(
+            get_param(TIMEOUT_PARAM) or DEFAULT_TIMEOUT_MINUTES
+        )
+        warning = clamp_warning_seconds(get_param(WARNING_PARAM))
         return IdleLogoutSettings(
             enabled=read_bool(get_param(ENABLED_PARAM)),
-            timeout_minutes=clamp_timeout_minutes(
-                get_param(TIMEOUT_PARAM) or DEFAULT_TIMEOUT_MINUTES
-            ),
+            timeout_minutes=minutes,
             server_enforcement=read_bool(get_param(SERVER_ENFORCEMENT_PARAM)),
-            enforced_since=since,
+            enforced_since=read_time(get_param(ENFORCED_SINCE_PARAM)),
+            max_session_hours=clamp_session_hours(get_param(MAX_SESSION_HOURS_PARAM)),
+            lifetime_since=read_time(get_param(LIFETIME_SINCE_PARAM)),
+            # A stored warning as long as the timeout could never be met: silent.
+            warning_seconds=warning if warning < minutes * 60 else 0,
+            audit=read_bool(get_param(AUDIT_PARAM)),
+            retention_days=clamp_retention_days(
+                get_param(RETENTION_DAYS_PARAM) or DEFAULT_RETENTION_DAYS
+            ),
         )
 
-    @api.onchange("idle_logout_timeout_minutes")
-    def _onchange_idle_logout_timeout_minutes(self):
-        minutes = clamp_timeout_minutes(self.idle_logout_timeout_minutes)
-        self.idle_logout_timeout_minutes = minutes
+    @api.onchange(
+        "idle_logout_timeout_minutes",
+        "idle_logout_max_session_hours",
+        "idle_logout_warning_seconds",
+        "idle_logout_audit_retention_days",
+    )
+    def _onchange_idle_logout_numbers(self):
+        self.idle_logout_timeout_minutes = clamp_timeout_minutes(
+            self.idle_logout_timeout_minutes
+        )
+        self.idle_logout_max_session_hours = clamp_session_hours(
+            self.idle_logout_max_session_hours
+        )
+        self.idle_logout_warning_seconds = clamp_warning_seconds(
+            self.idle_logout_warning_seconds
+        )
+        self.idle_logout_audit_retention_days = clamp_retention_days(
+            self.idle_logout_audit_retention_days
+        )
 
     @api.model
     def get_values(self):
@@ -87,6 +174,10 @@ class ResConfigSettings(models.TransientModel):
             idle_logout_enabled=settings.enabled,
             idle_logout_timeout_minutes=settings.timeout_minutes,
             idle_logout_server_enforcement=settings.server_enforcement,
+            idle_logout_max_session_hours=settings.max_session_hours,
+            idle_logout_warning_seconds=settings.warning_seconds,
+            idle_logout_audit=settings.audit,
+            idle_logout_audit_retention_days=settings.retention_days,
         )
         return res
 
@@ -94,10 +185,31 @@ class ResConfigSettings(models.TransientModel):
         res = super().set_values()
         minutes = clamp_timeout_minutes(self.idle_logout_timeout_minutes)
         enforcement = bool(self.idle_logout_server_enforcement)
+        hours = clamp_session_hours(self.idle_logout_max_session_hours)
+        warning = clamp_warning_seconds(self.idle_logout_warning_seconds)
+        if warning >= minutes * 60:
+            raise ValidationError(
+                self.env._(
+                    "The warning must come before the logout: less than %(seconds)s "
+                    "seconds with a %(minutes)s-minute timeout.",
+                    seconds=minutes * 60,
+                    minutes=minutes,
+                )
+            )
         icp = self.env["ir.config_parameter"].sudo()
-        if enforcement and not read_bool(icp.get_param(SERVER_ENFORCEMENT_PARAM)):
+        before = self._idle_logout_settings()
+        if enforcement and not before.server_enforcement:
             icp.set_param(ENFORCED_SINCE_PARAM, str(int(time.time())))
+        if hours and not before.max_session_hours:
+            icp.set_param(LIFETIME_SINCE_PARAM, str(int(time.time())))
         icp.set_param(ENABLED_PARAM, str(bool(self.idle_logout_enabled)))
         icp.set_param(TIMEOUT_PARAM, str(minutes))
         icp.set_param(SERVER_ENFORCEMENT_PARAM, str(enforcement))
+        icp.set_param(MAX_SESSION_HOURS_PARAM, str(hours))
+        icp.set_param(WARNING_PARAM, str(warning))
+        icp.set_param(AUDIT_PARAM, str(bool(self.idle_logout_audit)))
+        icp.set_param(
+            RETENTION_DAYS_PARAM,
+            str(clamp_retention_days(self.idle_logout_audit_retention_days)),
+        )
         return res

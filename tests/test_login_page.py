@@ -27,8 +27,19 @@ class TestIdleLogoutLoginPage(HttpCase):
         page = self.login_page("idle_logout=15&redirect=/odoo/settings")
         self.assertIn("You were logged out after 15 min of inactivity.", page)
 
+    def test_notice_after_the_session_lifetime(self):
+        page = self.login_page("idle_logout_lifetime=8&redirect=/odoo/settings")
+        self.assertIn("Your session reached its 8-hour limit and was ended.", page)
+
     def test_no_notice_otherwise(self):
-        for query in ("", "idle_logout=", "idle_logout=<b>x</b>", "idle_logout=-5"):
+        for query in (
+            "",
+            "idle_logout=",
+            "idle_logout=<b>x</b>",
+            "idle_logout=-5",
+            "idle_logout_lifetime=<b>x</b>",
+            "idle_logout_lifetime=1.5",
+        ):
             with self.subTest(query=query):
                 page = self.login_page(query)
                 self.assertNotIn("o_idle_logout_notice", page)

@@ -53,7 +53,7 @@ class TestIdleLogoutSettings(TransactionCase):
         settings = self.env["res.config.settings"].new(
             {"idle_logout_timeout_minutes": 0}
         )
-        settings._onchange_idle_logout_timeout_minutes()
+        settings._onchange_idle_logout_numbers()
         self.assertEqual(settings.idle_logout_timeout_minutes, 1)
 
     def test_reading_odd_stored_values(self):
@@ -123,3 +123,55 @@ class TestIdleLogoutSettings(TransactionCase):
             ).write({"value": "600"})
         self.assertEqual(self.icp.get_param("idle_user_logout.enabled"), "True")
         self.assertEqual(self.icp.get_param("idle_user_logout.timeout_minutes"), "15")
+
+    def test_lifetime_and_audit_settings(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            (
+                settings.idle_logout_max_session_hours,
+                settings.idle_logout_audit,
+                settings.idle_logout_audit_retention_days,
+            ),
+            (0, False, 90),
+            "off by default, 90 days of retention",
+        )
+        self.save_settings(
+            idle_logout_enabled=True,
+            idle_logout_max_session_hours=8,
+            idle_logout_audit=True,
+            idle_logout_audit_retention_days=30,
+        )
+        effective = self.env["res.config.settings"]._idle_logout_settings()
+        self.assertEqual(
+            (effective.max_session_hours, effective.audit, effective.retention_days),
+            (8, True, 30),
+        )
+        self.assertTrue(
+            float(self.icp.get_param("idle_user_logout.max_session_hours_since"))
+        )
+
+    def test_odd_lifetime_and_retention_values(self):
+        for hours, days, stored in (
+            (-5, 0, ("0", "1")),
+            (10**9, 10**9, ("8760", "36500")),
+        ):
+            with self.subTest(hours=hours, days=days):
+                self.save_settings(
+                    idle_logout_enabled=True,
+                    idle_logout_max_session_hours=hours,
+                    idle_logout_audit_retention_days=days,
+                )
+                self.assertEqual(
+                    (
+                        self.icp.get_param("idle_user_logout.max_session_hours"),
+                        self.icp.get_param("idle_user_logout.audit_retention_days"),
+                    ),
+                    stored,
+                )
+        for stored in ("abc", "-3", "nan", ""):
+            with self.subTest(stored=stored):
+                self.icp.set_param("idle_user_logout.max_session_hours", stored)
+                self.icp.set_param("idle_user_logout.audit_retention_days", stored)
+                effective = self.env["res.config.settings"]._idle_logout_settings()
+                self.assertEqual(effective.max_session_hours, 0, "off")
+                self.assertGreaterEqual(effective.retention_days, 1)

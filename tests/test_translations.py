@@ -28,3 +28,13 @@ class TestIdleLogoutTranslations(HttpCase):
             "/web/login?idle_logout=15", headers={"Accept-Language": "fr-FR,fr;q=0.9"}
         ).text
         self.assertIn("Vous avez été déconnecté après 15 min d&#39;inactivité.", page)
+
+    def test_lifetime_notice_and_log_list_in_french(self):
+        page = self.url_open(
+            "/web/login?idle_logout_lifetime=8",
+            headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+        ).text
+        self.assertIn("Votre session a atteint sa durée maximale de 8 h", page)
+        log = self.env["idle_user_logout.log"].with_context(lang="fr_FR")
+        reasons = dict(log.fields_get(["reason"])["reason"]["selection"])
+        self.assertEqual(reasons["server_idle"], "Inactivité (refusée par le serveur)")

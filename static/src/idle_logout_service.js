@@ -14,13 +14,17 @@ const SAVE_TIMEOUT_MS = 3000;
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
 
-/** Ends the session, then shows the login page, which brings the user back here. */
-export function idleLogoutUrl(timeoutMinutes) {
+/**
+ * Ends the session, then shows the login page, which brings the user back here.
+ * @param {string} [notice] what the login page says, e.g. `idle_logout=15`
+ * @param {string} [reason] why the session ends, for the server's audit trail
+ */
+export function idleLogoutUrl(notice, reason) {
     const { pathname, search, hash } = browser.location;
     const back = encodeURIComponent(pathname + search + hash);
-    const notice = timeoutMinutes ? `idle_logout=${timeoutMinutes}&` : "";
-    const loginUrl = `/web/login?${notice}redirect=${back}`;
-    return `/web/session/logout?redirect=${encodeURIComponent(loginUrl)}`;
+    const loginUrl = `/web/login?${notice ? `${notice}&` : ""}redirect=${back}`;
+    const audit = reason ? `idle_logout_reason=${reason}&` : "";
+    return `/web/session/logout?${audit}redirect=${encodeURIComponent(loginUrl)}`;
 }
 
 /** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
@@ -86,7 +90,18 @@ export const idleLogoutService = {
 
 function startIdleLogout(env, { bus_service: busService, presence, ui }) {
     const timeoutMinutes = session.idle_logout_timeout_minutes;
-    const idleTimer = new IdleTimer(timeoutMinutes * 60_000, Date.now());
+    const lifetimeLeft = session.idle_logout_lifetime_left;
+    const idleTimer = new IdleTimer(
+        timeoutMinutes * 60_000,
+        Date.now(),
+        lifetimeLeft === undefined ? Infinity : Date.now() + lifetimeLeft * 1000
+    );
+    // Why a tab leaves: what its login page then says, and what the server audits.
+    const exitUrls = {
+        idle: () => idleLogoutUrl(`idle_logout=${timeoutMinutes}`, "browser_idle"),
+        lifetime: () =>
+            idleLogoutUrl(`idle_logout_lifetime=${session.idle_logout_lifetime_hours}`, "lifetime"),
+    };
     const channel = openChannel();
     const postMessage = (message) => channel.postMessage?.(message);
     // With the server enforcing the timeout too, activity is reported to it at most
@@ -103,9 +118,9 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
     // Work without input was going on at the last look: looked at on every check until it ends.
     let working = false;
 
-    /** Where a tab goes when the session ends: idle, with the notice; by hand, as Odoo. */
-    const exitFor = (idle) => () =>
-        browser.location.assign(idle ? idleLogoutUrl(timeoutMinutes) : "/web/session/logout");
+    /** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
+    const exitFor = (reason) => () =>
+        browser.location.assign(exitUrls[reason]?.() ?? "/web/session/logout");
 
     /** Saves this tab's changes once, the way Odoo saves when a page is left. */
     function saveChanges() {
@@ -181,24 +196,28 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
         }
     }
 
-    /** This tab ends the session: every tab saves its changes, then all leave together. */
-    async function leave({ idle, exitPage = exitFor(idle) }) {
+    /**
+     * This tab ends the session: every tab saves its changes, then all leave together.
+     * @param {{ reason?: "idle" | "lifetime", exitPage?: Function }} options no reason: by hand
+     */
+    async function leave({ reason, exitPage = exitFor(reason) }) {
         if (exit) {
             return;
         }
         stop(exitPage);
-        postMessage({ type: "leave", idle });
+        postMessage({ type: "leave", reason });
         await saveChanges();
         await otherTabsSaved();
-        if (idle && inUse()) {
+        if (reason === "idle" && inUse()) {
             return resume();
         }
-        postMessage({ type: "logout", idle });
+        postMessage({ type: "logout", reason });
         leavePage();
     }
 
     /** Another tab ends the session: save here first, then follow it out. */
-    async function follow({ idle }) {
+    async function follow({ reason }) {
+        const idle = reason === "idle";
         // Activity the idle tab missed (a frozen tab, work without input): it is told, and stays.
         if (idle && inUse()) {
             postMessage({ type: "activity", at: idleTimer.lastActivity });
@@ -206,7 +225,7 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
         }
         postMessage({ type: "saving" });
         if (!exit) {
-            stop(exitFor(idle));
+            stop(exitFor(reason));
             const leaveOrResume = () => (idle && inUse() ? resume() : leavePage());
             browser.setTimeout(guarded(leaveOrResume), SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
         }
@@ -224,8 +243,10 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
 
     function check() {
         const now = Date.now();
-        if ((working || idleTimer.isExpired(now)) && !inUse()) {
-            leave({ idle: true });
+        if (idleTimer.isOverLifetime(now)) {
+            leave({ reason: "lifetime" });
+        } else if ((working || idleTimer.isExpired(now)) && !inUse()) {
+            leave({ reason: "idle" });
         } else if (!exit) {
             const nextCheck = idleTimer.nextCheckDelay(now);
             // The deadline comes before the next 5-second check: a one-shot timer meets it.
@@ -263,9 +284,9 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
         leave: follow,
         saving: () => otherTabsSaving++,
         saved: () => otherTabsSaving--,
-        logout: ({ idle }) => {
+        logout: ({ reason }) => {
             if (!exit) {
-                stop(exitFor(idle));
+                stop(exitFor(reason));
             }
             leavePage();
         },

@@ -13,10 +13,12 @@ export class IdleTimer {
     /**
      * @param {number} timeoutMs idle time after which the user is logged out
      * @param {number} now time at which the timer starts, counted as activity
+     * @param {number} endsAt end of the session's lifetime, whatever the activity
      */
-    constructor(timeoutMs, now) {
+    constructor(timeoutMs, now, endsAt = Infinity) {
         this.timeoutMs = timeoutMs;
         this.lastActivity = now;
+        this.endsAt = endsAt;
     }
 
     /**
@@ -40,8 +42,13 @@ export class IdleTimer {
         return now - this.lastActivity >= this.timeoutMs;
     }
 
-    /** Delay until the next check: the 5-second cadence, or the deadline if sooner. */
+    isOverLifetime(now) {
+        return now >= this.endsAt;
+    }
+
+    /** Delay until the next check: the 5-second cadence, or a deadline if sooner. */
     nextCheckDelay(now) {
-        return Math.max(0, Math.min(CHECK_INTERVAL_MS, this.lastActivity + this.timeoutMs - now));
+        const deadline = Math.min(this.lastActivity + this.timeoutMs, this.endsAt);
+        return Math.max(0, Math.min(CHECK_INTERVAL_MS, deadline - now));
     }
 }

@@ -26,7 +26,11 @@ export const pointOfSaleRelayService = {
         browser.addEventListener("click", onActivity, true);
         browser.addEventListener("keydown", onActivity, true);
         channel.addEventListener("message", ({ data }) => {
-            if (data.type === "leave" && data.idle && Date.now() - lastActivity < timeoutMs) {
+            if (
+                data.type === "leave" &&
+                data.reason === "idle" &&
+                Date.now() - lastActivity < timeoutMs
+            ) {
                 channel.postMessage({ type: "activity", at: lastActivity });
             }
         });

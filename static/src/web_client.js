@@ -17,7 +17,7 @@ userMenuItems.add(
         if (!idleLogout) {
             return item;
         }
-        const callback = () => idleLogout.leave({ idle: false, exitPage: item.callback });
+        const callback = () => idleLogout.leave({ exitPage: item.callback });
         return { ...item, callback };
     },
     { force: true }

@@ -83,20 +83,23 @@ async function postFromOtherTab(tab, message) {
     await tick();
 }
 
-async function startService(timeoutMinutes, keepalive = false) {
+async function startService(timeoutMinutes, keepalive = false, lifetime = {}) {
     patchWithCleanup(session, {
         idle_logout_timeout_minutes: timeoutMinutes,
         idle_logout_keepalive: keepalive,
+        ...lifetime,
     });
     await makeMockEnv();
 }
 
-function idleLogoutUrl(minutes = 1) {
+function logoutUrl(notice, reason) {
     const { pathname, search, hash } = browser.location;
-    const login = `/web/login?idle_logout=${minutes}&redirect=${encodeURIComponent(
-        pathname + search + hash
-    )}`;
-    return `/web/session/logout?redirect=${encodeURIComponent(login)}`;
+    const login = `/web/login?${notice}&redirect=${encodeURIComponent(pathname + search + hash)}`;
+    return `/web/session/logout?idle_logout_reason=${reason}&redirect=${encodeURIComponent(login)}`;
+}
+
+function idleLogoutUrl(minutes = 1) {
+    return logoutUrl(`idle_logout=${minutes}`, "browser_idle");
 }
 
 function pageHidden() {
@@ -151,6 +154,60 @@ test("idle timer: expiry, activity and check delay", () => {
     expect(timer.isExpired(1000 + 3 * MINUTE + 1)).toBe(false);
 });
 
+test("idle timer: the lifetime ends it whatever the activity, and is checked on time", () => {
+    const timer = new IdleTimer(MINUTE, 1000, 1000 + 3000);
+    expect(timer.nextCheckDelay(1000)).toBe(3000);
+    expect(timer.isOverLifetime(1000 + 2999)).toBe(false);
+    timer.recordActivity(1000 + 2999);
+    expect(timer.isOverLifetime(1000 + 3000)).toBe(true);
+    expect(new IdleTimer(MINUTE, 1000).isOverLifetime(1000 + 1e12)).toBe(false);
+});
+
+test("the session's lifetime takes every tab along, however busy the user", async () => {
+    const tab = otherTab();
+    const lifetime = { idle_logout_lifetime_left: 95, idle_logout_lifetime_hours: 8 };
+    await startService(1, false, lifetime);
+    for (let second = 0; second < 90; second += 10) {
+        await advanceTime(10_000);
+        await click(document.body);
+    }
+    await postFromOtherTab(tab, { type: "activity", at: Date.now() });
+    await advanceTime(4999);
+    expect(pageHidden()).toBe(false);
+    await advanceTime(1);
+    expect(pageHidden()).toBe(true);
+    await advanceLeave();
+    expect.verifySteps([logoutUrl("idle_logout_lifetime=8", "lifetime")]);
+    await postFromOtherTab(tab, { type: "noop" });
+    expect(tab.received.filter(({ type }) => type !== "activity")).toEqual([
+        { type: "leave", reason: "lifetime" },
+        { type: "logout", reason: "lifetime" },
+    ]);
+});
+
+test("a tab in use follows another tab out at the end of the lifetime", async () => {
+    const tab = otherTab();
+    await startService(1, false, {
+        idle_logout_lifetime_left: 3600,
+        idle_logout_lifetime_hours: 1,
+    });
+    await click(document.body);
+    await postFromOtherTab(tab, { type: "leave", reason: "lifetime" });
+    expect(pageHidden()).toBe(true);
+    await postFromOtherTab(tab, { type: "logout", reason: "lifetime" });
+    expect.verifySteps([logoutUrl("idle_logout_lifetime=1", "lifetime")]);
+});
+
+test("a session past its lifetime leaves as soon as the page starts", async () => {
+    await startService(15, false, {
+        idle_logout_lifetime_left: -30,
+        idle_logout_lifetime_hours: 2,
+    });
+    expect(pageHidden()).toBe(true);
+    await advanceLeave();
+    expect.verifySteps([logoutUrl("idle_logout_lifetime=2", "lifetime")]);
+});
+
 test("logs out when the timeout passes, not a millisecond before", async () => {
     await startService(1);
     await advanceTime(MINUTE - 1);
@@ -170,7 +227,7 @@ test("logout URL ends the session and comes back to the current page", async () 
     await advanceTime(MINUTE);
     await advanceLeave();
     expect.verifySteps([
-        "/web/session/logout?redirect=%2Fweb%2Flogin%3Fidle_logout%3D1%26redirect%3D%252Fodoo%252Faction-42%253Fdebug%253D1%2523x",
+        "/web/session/logout?idle_logout_reason=browser_idle&redirect=%2Fweb%2Flogin%3Fidle_logout%3D1%26redirect%3D%252Fodoo%252Faction-42%253Fdebug%253D1%2523x",
     ]);
 });
 
@@ -287,7 +344,7 @@ test("an idle tab takes the other tabs along", async () => {
     await expectLoggedOut();
     await postFromOtherTab(tab, { type: "noop" });
     expect(tab.types()).toEqual(["activity", "leave", "logout"]);
-    expect(tab.received.at(-1)).toEqual({ type: "logout", idle: true });
+    expect(tab.received.at(-1)).toEqual({ type: "logout", reason: "idle" });
 });
 
 test("an idle tab waits until the other tabs saved their changes", async () => {
@@ -305,20 +362,20 @@ test("an idle tab waits until the other tabs saved their changes", async () => {
 test("a tab told to leave saves its changes, then follows", async () => {
     const tab = otherTab();
     await startService(15);
-    await postFromOtherTab(tab, { type: "leave", idle: false });
+    await postFromOtherTab(tab, { type: "leave" });
     expect(pageHidden()).toBe(true);
     await advanceTime(0);
     await postFromOtherTab(tab, { type: "noop" });
     expect(tab.types()).toEqual(["activity", "saving", "saved"]);
     expect.verifySteps([]);
-    await postFromOtherTab(tab, { type: "logout", idle: false });
+    await postFromOtherTab(tab, { type: "logout" });
     expect.verifySteps(["/web/session/logout"]);
 });
 
 test("a tab told to leave leaves even if the other tab never ends the session", async () => {
     const tab = otherTab();
     await startService(15);
-    await postFromOtherTab(tab, { type: "leave", idle: false });
+    await postFromOtherTab(tab, { type: "leave" });
     await advanceTime(3000);
     expect.verifySteps([]);
     await advanceLeave();
@@ -329,9 +386,9 @@ test("an idle tab's leave is followed by a tab idle too, which missed its checks
     const tab = otherTab();
     await startService(1);
     mockDate("2019-02-11 09:32:00");
-    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await postFromOtherTab(tab, { type: "leave", reason: "idle" });
     expect(pageHidden()).toBe(true);
-    await postFromOtherTab(tab, { type: "logout", idle: true });
+    await postFromOtherTab(tab, { type: "logout", reason: "idle" });
     expect.verifySteps([idleLogoutUrl()]);
 });
 
@@ -339,7 +396,7 @@ test("a tab in use answers an idle tab's leave with its activity, and stays", as
     const tab = otherTab();
     await startService(1);
     await advanceTime(30_000);
-    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await postFromOtherTab(tab, { type: "leave", reason: "idle" });
     await messagesReceived(tab, 2);
     expect(pageHidden()).toBe(false);
     expect(tab.received).toEqual([
@@ -372,9 +429,10 @@ test("logging out by hand takes the other tabs along", async () => {
     item.callback();
     await advanceLeave();
     await postFromOtherTab(tab, { type: "noop" });
+    // By hand: no reason, so no notice on the login page and nothing audited.
     expect(tab.received.slice(-2)).toEqual([
-        { type: "leave", idle: false },
-        { type: "logout", idle: false },
+        { type: "leave", reason: undefined },
+        { type: "logout", reason: undefined },
     ]);
     expect(browser.location.pathname).toBe("/web/session/logout");
 });
@@ -437,7 +495,7 @@ test("a tab at work answers an idle tab's leave, and stays", async () => {
     await startService(1);
     getService("ui").block();
     await advanceTime(2 * MINUTE);
-    await postFromOtherTab(tab, { type: "leave", idle: true });
+    await postFromOtherTab(tab, { type: "leave", reason: "idle" });
     await messagesReceived(tab, 2);
     expect(tab.received.at(-1)).toEqual({ type: "activity", at: Date.now() });
     expect(pageHidden()).toBe(false);
