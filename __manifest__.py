@@ -25,11 +25,16 @@
             "idle_user_logout/static/src/activity_watch.js",
             "idle_user_logout/static/src/idle_logout_service.js",
         ],
+        # The warning before the logout, loaded only when it is on.
+        "idle_user_logout.assets_warning": [
+            "idle_user_logout/static/src/warning/*",
+        ],
         "point_of_sale._assets_pos": [
             "idle_user_logout/static/src/idle_timer.js",
             "idle_user_logout/static/src/point_of_sale_relay.js",
         ],
         "web.assets_unit_tests": [
+            "idle_user_logout/static/src/warning/*",
             "idle_user_logout/static/tests/*.test.js",
         ],
         "web.assets_tests": [

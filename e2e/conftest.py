@@ -32,8 +32,20 @@ def odoo():
     drop_database(db)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def browser():
+def browser(request):
     driver = start_chrome()
     yield driver
+    if getattr(request.node, "call_failed", False):
+        # The console of the tab the test ended in: what the page itself said.
+        for entry in driver.get_log("browser"):
+            print(f"browser console: {entry['level']} {entry['message']}")
     driver.quit()

@@ -1,5 +1,6 @@
 """Take the app page's screenshots in real Chromium against a real server:
-static/description/settings.png (the Auto Logout block) and login_notice.png.
+static/description/settings.png (the Auto Logout block), warning.png (the optional
+warning, 20 s before the logout) and login_notice.png.
 
 Usage: make screenshots
 """
@@ -52,6 +53,12 @@ def main():
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", setting)
         wait_for(driver, "#idle_logout_setting .o_field_integer input")
         crop(driver, [heading, setting], OUT / "settings.png")
+
+        server.configure(enabled=True, timeout_minutes=1)
+        server.set_param("idle_user_logout.warning_seconds", "20")
+        driver.refresh()
+        dialog = wait_for(driver, ".o_idle_logout_warning .modal-content", timeout=60)
+        crop(driver, [dialog], OUT / "warning.png")
 
         driver.delete_all_cookies()
         driver.get(f"{server.url}/web/login?idle_logout=15&redirect=/odoo/settings")

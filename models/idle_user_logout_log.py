@@ -17,7 +17,7 @@ class IdleUserLogoutLog(models.Model):
     _rec_name = "user_id"
 
     user_id = fields.Many2one(
-        "res.users", string="User", required=True, readonly=True, ondelete="cascade"
+        "res.users", required=True, readonly=True, ondelete="cascade"
     )
     reason = fields.Selection(REASONS, required=True, readonly=True)
     session_identifier = fields.Char(readonly=True)

@@ -17,6 +17,10 @@ IDLE_LIMIT_SECONDS = 95
 
 
 class IdleLogoutCase(HttpCase):
+    # Test cursors share one connection: a read-only route's cursor cannot open the
+    # read/write one a logout opens for its notices (a real server can: e2e).
+    _registry_readonly_enabled = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

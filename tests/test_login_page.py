@@ -6,6 +6,10 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestIdleLogoutLoginPage(HttpCase):
+    # Test cursors share one connection: a read-only route's cursor cannot open the
+    # read/write one a logout opens for its notices (a real server can: e2e).
+    _registry_readonly_enabled = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

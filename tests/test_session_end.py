@@ -23,8 +23,11 @@ def enable_with_employee_and_portal(env):
 
 @tagged("post_install", "-at_install")
 class TestIdleLogoutSessionEnd(HttpCase):
-    """However a session ends, its pages hear of it through the bus, at once. (The
-    logout URL is a read-only route, which test cursors cannot write from: e2e.)"""
+    """However a session ends, its pages hear of it through the bus, at once."""
+
+    # Test cursors share one connection: a read-only route's cursor cannot open the
+    # read/write one a logout opens for its notices (a real server can: e2e).
+    _registry_readonly_enabled = False
 
     @classmethod
     def setUpClass(cls):
@@ -43,6 +46,11 @@ class TestIdleLogoutSessionEnd(HttpCase):
             data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
             headers={"Content-Type": "application/json"},
         ).json()
+
+    def test_logout_url_tells_the_session_pages(self):
+        session = self.authenticate("idle_employee", "idle_employee_pw")
+        self.url_open("/web/session/logout")
+        self.assertEqual(self.ended_notices(session.sid), [SESSION_ENDED])
 
     def test_disabled_tells_nothing(self):
         self.icp.set_param("idle_user_logout.enabled", "False")

@@ -38,6 +38,14 @@ class TestIdleLogoutSessionInfo(HttpCase):
         page = self.url_open("/odoo").text
         self.assertIn('"idle_logout_timeout_minutes": 7', page)
 
+    def test_warning_sent_only_when_on(self):
+        self.authenticate("idle_employee", "idle_employee_pw")
+        icp = self.env["ir.config_parameter"].sudo()
+        icp.set_param("idle_user_logout.warning_seconds", "0")
+        self.assertNotIn("idle_logout_warning_seconds", self.session_info())
+        icp.set_param("idle_user_logout.warning_seconds", "30")
+        self.assertEqual(self.session_info()["idle_logout_warning_seconds"], 30)
+
     def test_odd_stored_timeout_is_clamped(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "idle_user_logout.timeout_minutes", "-5"

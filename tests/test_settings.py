@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -175,3 +175,52 @@ class TestIdleLogoutSettings(TransactionCase):
                 effective = self.env["res.config.settings"]._idle_logout_settings()
                 self.assertEqual(effective.max_session_hours, 0, "off")
                 self.assertGreaterEqual(effective.retention_days, 1)
+
+    def test_warning_setting(self):
+        self.icp.search([("key", "=", "idle_user_logout.warning_seconds")]).unlink()
+        self.assertEqual(
+            self.env["res.config.settings"].create({}).idle_logout_warning_seconds,
+            0,
+            "silent by default",
+        )
+        for entered, stored in ((10, "20"), (45, "45"), (0, "0"), (-5, "0")):
+            with self.subTest(entered=entered):
+                self.save_settings(
+                    idle_logout_enabled=True,
+                    idle_logout_timeout_minutes=1,
+                    idle_logout_warning_seconds=entered,
+                )
+                self.assertEqual(
+                    self.icp.get_param("idle_user_logout.warning_seconds"), stored
+                )
+
+    def test_warning_longer_than_the_timeout_is_refused(self):
+        self.save_settings(
+            idle_logout_enabled=True,
+            idle_logout_timeout_minutes=5,
+            idle_logout_warning_seconds=0,
+        )
+        with self.assertRaisesRegex(ValidationError, "less than 60 seconds"):
+            self.save_settings(
+                idle_logout_enabled=True,
+                idle_logout_timeout_minutes=1,
+                idle_logout_warning_seconds=60,
+            )
+        self.assertEqual(self.icp.get_param("idle_user_logout.timeout_minutes"), "5")
+        self.assertEqual(self.icp.get_param("idle_user_logout.warning_seconds"), "0")
+
+    def test_odd_stored_warning_values(self):
+        self.icp.set_param("idle_user_logout.timeout_minutes", "1")
+        for stored, seconds in {
+            "abc": 0,
+            "-5": 0,
+            "": 0,
+            "5": 20,
+            "59": 59,
+            "60": 0,
+            "1e400": 0,
+        }.items():
+            with self.subTest(stored=stored):
+                self.icp.set_param("idle_user_logout.warning_seconds", stored)
+                settings = self.env["res.config.settings"]._idle_logout_settings()
+                self.assertEqual(settings.warning_seconds, seconds)

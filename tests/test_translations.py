@@ -38,3 +38,17 @@ class TestIdleLogoutTranslations(HttpCase):
         log = self.env["idle_user_logout.log"].with_context(lang="fr_FR")
         reasons = dict(log.fields_get(["reason"])["reason"]["selection"])
         self.assertEqual(reasons["server_idle"], "Inactivité (refusée par le serveur)")
+
+    def test_warning_in_french(self):
+        terms, _lang = self.env["ir.http"]._get_translations_for_webclient(
+            ["idle_user_logout"], "fr_FR"
+        )
+        messages = {
+            message["id"]: message["string"]
+            for message in terms["idle_user_logout"]["messages"]
+        }
+        self.assertEqual(messages["Stay logged in"], "Rester connecté")
+        self.assertEqual(
+            messages["You will be logged out in %(time)s."],
+            "Vous serez déconnecté dans %(time)s.",
+        )

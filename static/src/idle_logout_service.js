@@ -1,3 +1,4 @@
+import { loadBundle } from "@web/core/assets";
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
@@ -42,6 +43,15 @@ function logError(error) {
     console.error("idle_user_logout:", error);
 }
 
+/** The warning's code, loaded only when the warning is on (its own bundle). */
+async function loadWarning() {
+    const components = registry.category("idle_user_logout");
+    if (!components.contains("warning")) {
+        await loadBundle("idle_user_logout.assets_warning");
+    }
+    return components.get("warning");
+}
+
 /** The tabs' channel; without BroadcastChannel (older browsers), a tab on its own. */
 function openChannel() {
     try {
@@ -67,7 +77,7 @@ patch(browser, {
 });
 
 export const idleLogoutService = {
-    dependencies: ["bus_service", "presence", "ui"],
+    dependencies: ["bus_service", "overlay", "presence", "ui"],
 
     /** Saves this page's changes the way Odoo saves when a page is left (the web client's). */
     async saveChanges(env) {
@@ -88,13 +98,14 @@ export const idleLogoutService = {
     },
 };
 
-function startIdleLogout(env, { bus_service: busService, presence, ui }) {
+function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }) {
     const timeoutMinutes = session.idle_logout_timeout_minutes;
     const lifetimeLeft = session.idle_logout_lifetime_left;
     const idleTimer = new IdleTimer(
         timeoutMinutes * 60_000,
         Date.now(),
-        lifetimeLeft === undefined ? Infinity : Date.now() + lifetimeLeft * 1000
+        lifetimeLeft === undefined ? Infinity : Date.now() + lifetimeLeft * 1000,
+        (session.idle_logout_warning_seconds || 0) * 1000
     );
     // Why a tab leaves: what its login page then says, and what the server audits.
     const exitUrls = {
@@ -117,6 +128,10 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
     let left = false;
     // Work without input was going on at the last look: looked at on every check until it ends.
     let working = false;
+    // The warning's component once loaded, and how to close it while it is shown.
+    let IdleWarning;
+    let warningLoad;
+    let closeWarning;
 
     /** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
     const exitFor = (reason) => () =>
@@ -180,8 +195,34 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
         }
     }
 
+    /** Shows the warning when the logout is near, closes it once the session is in use. */
+    function updateWarning(now) {
+        if (!idleTimer.warningMs || exit) {
+            return;
+        }
+        if (!IdleWarning) {
+            return loadWarningOnce();
+        }
+        // Work without input at that moment is use: it restarts the timer, no warning.
+        if (idleTimer.isWarning(now) && !closeWarning) {
+            inUse();
+        }
+        if (idleTimer.isWarning(now) && !closeWarning) {
+            const props = { deadline: idleTimer.deadline, onStay: guarded(onActivity) };
+            closeWarning = overlay.add(IdleWarning, props);
+        } else if (!idleTimer.isWarning(now)) {
+            hideWarning();
+        }
+    }
+
+    function hideWarning() {
+        closeWarning?.();
+        closeWarning = undefined;
+    }
+
     /** Stops the timer and takes the page off the screen: no record data stays visible. */
     function stop(exitPage) {
+        hideWarning();
         exit = exitPage;
         browser.clearInterval(checkInterval);
         browser.clearTimeout(deadlineTimeout);
@@ -248,6 +289,7 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
         } else if ((working || idleTimer.isExpired(now)) && !inUse()) {
             leave({ reason: "idle" });
         } else if (!exit) {
+            updateWarning(now);
             const nextCheck = idleTimer.nextCheckDelay(now);
             // The deadline comes before the next 5-second check: a one-shot timer meets it.
             if (nextCheck < CHECK_INTERVAL_MS) {
@@ -262,12 +304,16 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
         if (exit || !idleTimer.recordActivity(now)) {
             return;
         }
-        if (now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
+        // Staying from the warning: every tab and the server hear of it at once.
+        const stayed = Boolean(closeWarning);
+        hideWarning();
+        if (stayed || now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
             lastBroadcast = now;
             postMessage({ type: "activity", at: now });
         }
         // Only the tab the user works in reports (the others hear of it too).
-        if (now - lastKeepalive >= keepaliveMs && document.hasFocus()) {
+        const keepaliveDue = stayed ? keepaliveMs < Infinity : now - lastKeepalive >= keepaliveMs;
+        if (keepaliveDue && document.hasFocus()) {
             lastKeepalive = now;
             rpc("/web/session/check", {}, { silent: true }).catch(() => {});
         }
@@ -280,7 +326,10 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
     }
 
     const onMessage = {
-        activity: ({ at }) => idleTimer.recordOtherTabActivity(at),
+        activity: ({ at }) => {
+            idleTimer.recordOtherTabActivity(at);
+            updateWarning(Date.now());
+        },
         leave: follow,
         saving: () => otherTabsSaving++,
         saved: () => otherTabsSaving--,
@@ -339,6 +388,19 @@ function startIdleLogout(env, { bus_service: busService, presence, ui }) {
     onActivity();
     // One timer, however busy the user: activity only moves a date.
     startChecking();
+    /** Loads the warning's code; a failed load is tried again at the next check. */
+    function loadWarningOnce() {
+        warningLoad ||= loadWarning().then(
+            (component) => {
+                IdleWarning = component;
+                check();
+            },
+            (error) => {
+                warningLoad = undefined;
+                logError(error);
+            }
+        );
+    }
 
     return { leave };
 }

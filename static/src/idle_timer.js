@@ -14,11 +14,13 @@ export class IdleTimer {
      * @param {number} timeoutMs idle time after which the user is logged out
      * @param {number} now time at which the timer starts, counted as activity
      * @param {number} endsAt end of the session's lifetime, whatever the activity
+     * @param {number} warningMs how long before the logout the user is warned (0: never)
      */
-    constructor(timeoutMs, now, endsAt = Infinity) {
+    constructor(timeoutMs, now, endsAt = Infinity, warningMs = 0) {
         this.timeoutMs = timeoutMs;
         this.lastActivity = now;
         this.endsAt = endsAt;
+        this.warningMs = warningMs;
     }
 
     /**
@@ -39,16 +41,27 @@ export class IdleTimer {
     }
 
     isExpired(now) {
-        return now - this.lastActivity >= this.timeoutMs;
+        return now >= this.deadline;
     }
 
     isOverLifetime(now) {
         return now >= this.endsAt;
     }
 
+    /** When the idle logout comes, unless activity is counted before. */
+    get deadline() {
+        return this.lastActivity + this.timeoutMs;
+    }
+
+    /** Whether the user is to be warned now: the logout is near, and not yet due. */
+    isWarning(now) {
+        return this.warningMs > 0 && now >= this.deadline - this.warningMs && !this.isExpired(now);
+    }
+
     /** Delay until the next check: the 5-second cadence, or a deadline if sooner. */
     nextCheckDelay(now) {
-        const deadline = Math.min(this.lastActivity + this.timeoutMs, this.endsAt);
+        const warnAt = this.deadline - this.warningMs;
+        const deadline = Math.min(this.deadline, this.endsAt, warnAt > now ? warnAt : Infinity);
         return Math.max(0, Math.min(CHECK_INTERVAL_MS, deadline - now));
     }
 }

@@ -573,3 +573,119 @@ test("a huge timeout never overflows a browser timer", async () => {
     expect(checkDelays.length).toBeGreaterThan(0);
     expect(Math.max(...checkDelays)).toBe(CHECK_INTERVAL_MS);
 });
+
+describe("the optional warning (WCAG 2.2.1)", () => {
+    const WARNING = ".o_idle_logout_warning [role=alertdialog]";
+
+    /** The web client with a 1-minute timeout and a warning `seconds` before. */
+    async function startWarned(seconds, keepalive = false) {
+        patchWithCleanup(session, {
+            idle_logout_timeout_minutes: 1,
+            idle_logout_keepalive: keepalive,
+            idle_logout_warning_seconds: seconds,
+        });
+        await mountWebClient();
+        await animationFrame();
+    }
+
+    test("shown exactly N seconds before the logout, labelled, with the focus", async () => {
+        await startWarned(20);
+        await advanceTime(40_000 - 1);
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        await advanceTime(1);
+        await animationFrame();
+        expect(WARNING).toHaveCount(1);
+        expect(WARNING).toHaveAttribute("aria-modal", "true");
+        const dialog = document.querySelector(WARNING);
+        const labels = (ids) =>
+            ids.split(" ").map((id) => document.getElementById(id).textContent.trim());
+        expect(labels(dialog.getAttribute("aria-labelledby"))).toEqual(["Are you still there?"]);
+        expect(labels(dialog.getAttribute("aria-describedby")).join(" ")).toMatch(
+            /logged out in 20 s\..*Unsaved changes are saved first/s
+        );
+        expect(dialog.contains(document.activeElement)).toBe(true);
+        expect(document.activeElement).toHaveText("Stay logged in");
+    });
+
+    test("ignored, the logout comes on time", async () => {
+        await startWarned(20);
+        await advanceTime(40_000);
+        await animationFrame();
+        expect(WARNING).toHaveCount(1);
+        await advanceTime(20_000 - 1);
+        expect.verifySteps([]);
+        await advanceTime(1);
+        expect(WARNING).toHaveCount(0);
+        await expectLoggedOut();
+    });
+
+    test("the time left is shown every second, announced every 15 seconds", async () => {
+        await startWarned(40);
+        await advanceTime(20_000);
+        await animationFrame();
+        const live = ".o_idle_logout_warning [aria-live=polite]";
+        expect(live).toHaveText("You will be logged out in 40 s.");
+        await advanceTime(1000);
+        await animationFrame();
+        expect(".o_idle_logout_warning p.fs-4").toHaveText("You will be logged out in 39 s.");
+        expect(live).toHaveText("You will be logged out in 40 s.");
+        await advanceTime(9000);
+        await animationFrame();
+        expect(live).toHaveText("You will be logged out in 30 s.");
+    });
+
+    test("the button keeps the session in every tab, and tells the server", async () => {
+        const tab = otherTab();
+        await startWarned(20, true);
+        stepAllNetworkCalls();
+        await advanceTime(40_000);
+        await animationFrame();
+        await click(".o_idle_logout_warning button");
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        await postFromOtherTab(tab, { type: "noop" });
+        expect(tab.received.at(-1)).toEqual({ type: "activity", at: Date.now() });
+        expect.verifySteps(["/web/session/check"]);
+        await advanceTime(40_000 - 1);
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        await advanceTime(1);
+        await animationFrame();
+        expect(WARNING).toHaveCount(1, { message: "warned again, 40 s after staying" });
+    });
+
+    test("any key press in it keeps the session, and activity in another tab closes it", async () => {
+        const tab = otherTab();
+        await startWarned(20);
+        await advanceTime(40_000);
+        await animationFrame();
+        await press("Escape");
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        await advanceTime(40_000);
+        await animationFrame();
+        expect(WARNING).toHaveCount(1);
+        await postFromOtherTab(tab, { type: "activity", at: Date.now() });
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        await advanceTime(MINUTE - 1);
+        expect.verifySteps([]);
+    });
+
+    test("off: nothing more is scheduled, nothing is shown", async () => {
+        await startService(1);
+        await advanceTime(MINUTE - 1);
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        expect(checkDelays.every((delay) => delay === CHECK_INTERVAL_MS)).toBe(true);
+        await advanceTime(1);
+        await expectLoggedOut();
+    });
+
+    test("on: the warning time is met by the check, to the millisecond", async () => {
+        await startWarned(22);
+        await advanceTime(MINUTE - 22_000);
+        expect(checkDelays).toInclude(3000);
+    });
+});
