@@ -608,6 +608,24 @@ describe("the optional warning (WCAG 2.2.1)", () => {
         expect(document.activeElement).toHaveText("Stay logged in");
     });
 
+    test("focus goes back where it was once the user stays", async () => {
+        await startWarned(20);
+        const field = document.createElement("input");
+        document.querySelector(".o_action_manager").append(field);
+        field.focus();
+        await advanceTime(40_000);
+        await animationFrame();
+        expect(document.activeElement).toHaveText("Stay logged in");
+        await press("Tab");
+        expect(document.activeElement).toHaveText("Stay logged in", {
+            message: "the focus stays in the dialog",
+        });
+        await press("Enter");
+        await animationFrame();
+        expect(WARNING).toHaveCount(0);
+        expect(document.activeElement).toBe(field);
+    });
+
     test("ignored, the logout comes on time", async () => {
         await startWarned(20);
         await advanceTime(40_000);
