@@ -162,15 +162,13 @@ class IrHttp(models.AbstractModel):
         session = request.session
         if session.uid and session.get(SEEN_KEY) is not False:
             cls._idle_logout_enforce(endpoint)
-            reason = request.httprequest.args.get(REASON_ARG)
-            if (
-                session.uid
-                and reason in BROWSER_REASONS
-                and request.httprequest.path == LOGOUT_PATH
-            ):
-                request.env["ir.http"]._idle_logout_ending(
-                    session.uid, session.sid, reason
-                )
+            # The query string is read on the logout route only, not on every request.
+            if session.uid and request.httprequest.path == LOGOUT_PATH:
+                reason = request.httprequest.args.get(REASON_ARG)
+                if reason in BROWSER_REASONS:
+                    request.env["ir.http"]._idle_logout_ending(
+                        session.uid, session.sid, reason
+                    )
         return super()._authenticate(endpoint)
 
     @classmethod

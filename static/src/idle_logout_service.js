@@ -203,16 +203,32 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         if (!IdleWarning) {
             return loadWarningOnce();
         }
-        // Work without input at that moment is use: it restarts the timer, no warning.
-        if (idleTimer.isWarning(now) && !closeWarning) {
-            inUse();
+        if (!idleTimer.isWarning(now)) {
+            return hideWarning();
         }
-        if (idleTimer.isWarning(now) && !closeWarning) {
+        if (closeWarning) {
+            return;
+        }
+        // Work without input at that moment is use: it restarts the timer, no warning.
+        inUse();
+        if (idleTimer.isWarning(now)) {
             const props = { deadline: idleTimer.deadline, onStay: guarded(onActivity) };
             closeWarning = overlay.add(IdleWarning, props);
-        } else if (!idleTimer.isWarning(now)) {
-            hideWarning();
         }
+    }
+
+    /** Loads the warning's code; a failed load is tried again at the next check. */
+    function loadWarningOnce() {
+        warningLoad ||= loadWarning().then(
+            (component) => {
+                IdleWarning = component;
+                check();
+            },
+            (error) => {
+                warningLoad = undefined;
+                logError(error);
+            }
+        );
     }
 
     function hideWarning() {
@@ -388,19 +404,6 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     onActivity();
     // One timer, however busy the user: activity only moves a date.
     startChecking();
-    /** Loads the warning's code; a failed load is tried again at the next check. */
-    function loadWarningOnce() {
-        warningLoad ||= loadWarning().then(
-            (component) => {
-                IdleWarning = component;
-                check();
-            },
-            (error) => {
-                warningLoad = undefined;
-                logError(error);
-            }
-        );
-    }
 
     return { leave };
 }
