@@ -19,7 +19,8 @@ from helpers import (
 )
 
 
-def create_database(db, modules, params):
+def create_database(db, modules, params, *statements):
+    """A database with `modules`, then these parameters set and SQL `statements` run."""
     subprocess.run(
         odoo_command(
             f"--addons-path={addons_path_with_peers()}",
@@ -37,19 +38,21 @@ def create_database(db, modules, params):
             ["psql", "-q", "-d", db, "-c", sql % {"key": key, "value": value}],
             check=True,
         )
+    for statement in statements:
+        subprocess.run(["psql", "-q", "-d", db, "-c", statement], check=True)
 
 
 @contextmanager
 def odoo_serving(configurations):
-    """Create one database per configuration {name: (modules, params)} and serve them
+    """Create one database per configuration {name: (modules, params, *sql)}; serve them
     all from one threaded Odoo server; yield (url, {name: db}); drop them after."""
     prefix = f"iul_bench_{uuid.uuid4().hex[:6]}_"
     dbs = {name: f"{prefix}{i}" for i, name in enumerate(configurations)}
     port = free_port()
     server = None
     try:
-        for name, (modules, params) in configurations.items():
-            create_database(dbs[name], modules, params)
+        for name, configuration in configurations.items():
+            create_database(dbs[name], *configuration)
         server = subprocess.Popen(
             odoo_command(
                 f"--addons-path={addons_path_with_peers()}",

@@ -1,7 +1,9 @@
 """Requests per second on a cheap authenticated JSON-RPC route (/web/session/check), in
 one run and on one Odoo server: addon absent, idle_user_logout with server enforcement
-on, with every option on (enforcement, lifetime, audit trail), and OCA
-auth_session_timeout instead. Rounds are interleaved; medians are reported.
+on, with every option on (enforcement, lifetime, audit trail), OCA
+auth_session_timeout instead, and Odoo's auth_timeout beside its own dependencies (mail,
+two-factor, passkeys), which it cannot go without. Rounds are interleaved; medians are
+reported.
 
 Usage: make bench, or in bench/ with the venv: python server_overhead.py
 [--seconds 8] [--rounds 3]
@@ -36,6 +38,15 @@ CONFIGURATIONS = {
         },
     ),
     "OCA auth_session_timeout": ("base_setup,bus,auth_session_timeout", {}),
+    "auth_timeout's dependencies only": ("auth_totp_mail,auth_passkey", {}),
+    "Odoo auth_timeout, 15 min lock": (
+        "auth_timeout",
+        {},
+        (
+            "UPDATE res_groups SET lock_timeout_inactivity = 15 WHERE id = (SELECT "
+            "res_id FROM ir_model_data WHERE module = 'base' AND name = 'group_user')"
+        ),
+    ),
 }
 ROUTE = "/web/session/check"
 

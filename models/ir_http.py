@@ -50,10 +50,16 @@ def stamp_interval_seconds(timeout_minutes):
     return min(60, timeout_minutes * 15)
 
 
+def keepalive_seconds(timeout_minutes):
+    """How often a page in use reports activity to the server: a third of the timeout,
+    one minute at most."""
+    return min(60, timeout_minutes * 20)
+
+
 def grace_seconds(timeout_minutes):
     """How long past the timeout the server still accepts a session: the browser reports
-    activity once per third of the timeout, and the stamp may lag one interval more."""
-    return timeout_minutes * 20 + stamp_interval_seconds(timeout_minutes)
+    activity once per keepalive period, and the stamp may lag one interval more."""
+    return keepalive_seconds(timeout_minutes) + stamp_interval_seconds(timeout_minutes)
 
 
 class IrHttp(models.AbstractModel):
@@ -86,7 +92,9 @@ class IrHttp(models.AbstractModel):
             return {}
         values = {
             "idle_logout_timeout_minutes": settings.timeout_minutes,
-            "idle_logout_keepalive": settings.server_enforcement,
+            # Seconds between the reports of a page in use, or False: no enforcement.
+            "idle_logout_keepalive": settings.server_enforcement
+            and keepalive_seconds(settings.timeout_minutes),
         }
         if settings.warning_seconds:
             values["idle_logout_warning_seconds"] = settings.warning_seconds

@@ -137,12 +137,23 @@ class TestIdleLogoutServerEnforcement(HttpCase):
             self.assertFalse(self.accepted())
 
     def test_session_info_asks_for_keepalive(self):
+        """A page in use reports activity once per third of the timeout, up to a minute."""
         self.authenticate("idle_employee", "idle_employee_pw")
-        self.assertTrue(
-            self.jsonrpc("/web/session/get_session_info")["result"][
-                "idle_logout_keepalive"
-            ]
-        )
+        for minutes, seconds in ((1, 20), (2, 40), (15, 60), (480, 60)):
+            self.icp.set_param("idle_user_logout.timeout_minutes", str(minutes))
+            info = self.jsonrpc("/web/session/get_session_info")["result"]
+            self.assertEqual(info["idle_logout_keepalive"], seconds)
+
+    def test_long_timeout_grace_is_two_minutes_at_most(self):
+        """15 minutes: a keepalive a minute, a stamp a minute; refused after 17 min."""
+        self.icp.set_param("idle_user_logout.timeout_minutes", "15")
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(17 * 60)
+            self.assertTrue(self.accepted(), "idle 17 min exactly: still served")
+            clock.tick(17 * 60 + 1)
+            self.assertFalse(self.accepted())
 
     def log_in(self, login):
         """A real login, through the route the web client and API clients use."""

@@ -115,9 +115,9 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     };
     const channel = openChannel();
     const postMessage = (message) => channel.postMessage?.(message);
-    // With the server enforcing the timeout too, activity is reported to it at most
-    // once per third of the timeout (the page load itself was reported).
-    const keepaliveMs = session.idle_logout_keepalive ? idleTimer.timeoutMs / 3 : Infinity;
+    // With the server enforcing the timeout too, activity is reported to it at most once
+    // per period it gives, a third of the timeout up to a minute (the page load counted).
+    const keepaliveMs = session.idle_logout_keepalive * 1000 || Infinity;
     let lastKeepalive = Date.now();
     let otherTabsSaving = 0;
     let lastBroadcast = 0;
