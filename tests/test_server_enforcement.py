@@ -137,7 +137,7 @@ class TestIdleLogoutServerEnforcement(HttpCase):
             self.assertFalse(self.accepted())
 
     def test_session_info_asks_for_keepalive(self):
-        """A page in use reports activity once per third of the timeout, up to a minute."""
+        """A page in use reports its activity each third of the timeout, up to 60 s."""
         self.authenticate("idle_employee", "idle_employee_pw")
         for minutes, seconds in ((1, 20), (2, 40), (15, 60), (480, 60)):
             self.icp.set_param("idle_user_logout.timeout_minutes", str(minutes))
