@@ -42,6 +42,15 @@ def create_database(db, modules, params, *statements):
         subprocess.run(["psql", "-q", "-d", db, "-c", statement], check=True)
 
 
+def internal_users_sql(**values):
+    """SQL setting `values` (auth_timeout's timeouts, in minutes) on Internal User."""
+    assignments = ", ".join(f"{field} = {value:d}" for field, value in values.items())
+    return (
+        f"UPDATE res_groups SET {assignments} WHERE id = (SELECT res_id FROM "
+        "ir_model_data WHERE module = 'base' AND name = 'group_user')"
+    )
+
+
 @contextmanager
 def odoo_serving(configurations):
     """Create one database per configuration {name: (modules, params, *sql)}; serve them

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from common import odoo_serving, session_cookie
+from common import internal_users_sql, odoo_serving, session_cookie
 
 CONFIGURATIONS = {
     "addon absent": ("base_setup,bus", {}),
@@ -42,10 +42,7 @@ CONFIGURATIONS = {
     "Odoo auth_timeout, 15 min lock": (
         "auth_timeout",
         {},
-        (
-            "UPDATE res_groups SET lock_timeout_inactivity = 15 WHERE id = (SELECT "
-            "res_id FROM ir_model_data WHERE module = 'base' AND name = 'group_user')"
-        ),
+        internal_users_sql(lock_timeout_inactivity=15),
     ),
 }
 ROUTE = "/web/session/check"

@@ -30,31 +30,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
-from common import create_database
+from common import create_database, internal_users_sql, session_cookie
 from helpers import (
-    CHROMEDRIVER,
     WORK,
     OdooServer,
-    chrome_options,
     drop_database,
     free_port,
     install_clock,
     login,
     on_login_page,
+    start_chrome,
     wait_for,
 )
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 OURS, THEIRS = "idle_user_logout", "auth_timeout"
 TIMEOUT_S = 60
 LIFETIME_H = 4
-LOCK_GROUP_SQL = (
-    "UPDATE res_groups SET lock_timeout_inactivity = 1, lock_timeout = %d "
-    "WHERE id = (SELECT res_id FROM ir_model_data "
-    "WHERE module = 'base' AND name = 'group_user')" % (LIFETIME_H * 60)
-)
 CONFIGURATIONS = {
     OURS: (
         "idle_user_logout,mass_mailing",
@@ -65,7 +57,11 @@ CONFIGURATIONS = {
             "idle_user_logout.max_session_hours": str(LIFETIME_H),
         },
     ),
-    THEIRS: ("auth_timeout,mass_mailing", {}, LOCK_GROUP_SQL),
+    THEIRS: (
+        "auth_timeout,mass_mailing",
+        {},
+        internal_users_sql(lock_timeout_inactivity=1, lock_timeout=LIFETIME_H * 60),
+    ),
 }
 # Counts what the page sends on the bus (the websocket, behind a shared worker).
 COUNT_BUS_SCRIPT = """
@@ -97,10 +93,7 @@ class Tab:
     """A logged-in Chromium tab whose requests and bus messages are counted."""
 
     def __init__(self, server, path="/odoo"):
-        self.driver = webdriver.Chrome(
-            service=Service(CHROMEDRIVER), options=chrome_options()
-        )
-        self.driver.set_page_load_timeout(60)
+        self.driver = start_chrome()
         install_clock(self.driver)
         self.driver.execute_cdp_cmd(
             "Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_BUS_SCRIPT}
@@ -143,15 +136,25 @@ def wait_outcome(driver, timeout):
     return None, time.time()
 
 
+def probe(url, cookie):
+    """A JSON-RPC read of the contacts as session `cookie`: "data" or the short name of
+    the error, and the session's cookie from then on (Odoo may have rotated it)."""
+    response = requests.post(
+        f"{url}/web/dataset/call_kw",
+        json=PROBE,
+        cookies={"session_id": cookie},
+        timeout=30,
+    )
+    answer = response.json()
+    error = answer.get("error", {}).get("data", {}).get("name", "")
+    result = "data" if "result" in answer else error.rsplit(".", 1)[-1]
+    return result, response.cookies.get("session_id", cookie)
+
+
 def replay(url, cookie):
     """What a replayed session cookie gets: a JSON-RPC call, and the web client page."""
-    cookies = {"session_id": cookie}
-    answer = requests.post(
-        f"{url}/web/dataset/call_kw", json=PROBE, cookies=cookies, timeout=30
-    ).json()
-    error = answer.get("error", {}).get("data", {}).get("name", "")
-    rpc = "data" if "result" in answer else error.rsplit(".", 1)[-1]
-    page = requests.get(f"{url}/odoo", cookies=cookies, timeout=30)
+    rpc, _ = probe(url, cookie)
+    page = requests.get(f"{url}/odoo", cookies={"session_id": cookie}, timeout=30)
     return f"{rpc}; /odoo -> {page.url.split('?')[0].removeprefix(url)}"
 
 
@@ -316,16 +319,12 @@ def closed_browser(server):
 
 def four_hours_of_use(server):
     """Requests across 4 h 5 min of use, the clock moved by the session's timestamps."""
-    session = requests.Session()
-    authenticate(session, server.url, server.db)
+    cookie = session_cookie(server.url, server.db)
     answers = []
     for hours in (3.05, 1.0):  # Odoo rotates a session after 3 h
-        travel(session.cookies["session_id"], hours * 3600)
-        answer = session.post(
-            f"{server.url}/web/dataset/call_kw", json=PROBE, timeout=30
-        )
-        error = answer.json().get("error", {}).get("data", {}).get("name", "")
-        answers.append("data" if not error else error.rsplit(".", 1)[-1])
+        travel(cookie, hours * 3600)
+        answer, cookie = probe(server.url, cookie)
+        answers.append(answer)
     return {
         "4 h limit: a request after 3 h 03 of use gets": answers[0],
         "4 h limit: a request after 4 h 03 of use gets": answers[1],
@@ -347,11 +346,10 @@ def travel(sid, seconds):
 
 def own_bundle_bytes(server):
     """Bytes of each module's files in the minified web client bundle."""
-    session = requests.Session()
-    authenticate(session, server.url, server.db)
-    page = session.get(f"{server.url}/odoo", timeout=60).text
+    cookies = {"session_id": session_cookie(server.url, server.db)}
+    page = requests.get(f"{server.url}/odoo", cookies=cookies, timeout=60).text
     src = re.search(r'src="([^"]*web\.assets_web[^"]*\.min\.js)"', page).group(1)
-    body = session.get(server.url + src, timeout=60).text
+    body = requests.get(server.url + src, cookies=cookies, timeout=60).text
     parts = re.split(r"\n/\* /(\w+)/static/[^\n]* \*/\n", body)
     contents = {}
     for module, content in zip(parts[1::2], parts[2::2], strict=True):
@@ -361,16 +359,6 @@ def own_bundle_bytes(server):
 
 def bundle_row(raw):
     return f"{len(raw)}, {len(gzip.compress(raw))}"
-
-
-def authenticate(session, url, db):
-    payload = {
-        "jsonrpc": "2.0",
-        "method": "call",
-        "params": {"db": db, "login": "admin", "password": "admin"},
-    }
-    answer = session.post(f"{url}/web/session/authenticate", json=payload, timeout=60)
-    assert answer.json()["result"]["uid"], answer.text
 
 
 SCENARIOS = (

@@ -56,14 +56,6 @@ def dialog_titles(driver):
     )
 
 
-def wait_for_lock(driver, timeout):
-    """Wait for auth_timeout's lock screen; return when it showed (epoch s)."""
-    WebDriverWait(driver, timeout, poll_frequency=0.25).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, LOCK_FORM)
-    )
-    return time.time()
-
-
 def assert_logged_out_by_us(driver, both, minutes, last_activity):
     left_at = wait_for_login_page(driver, minutes * 60 + SLACK_S + 10)
     assert minutes * 60 - 1 <= left_at - last_activity <= minutes * 60 + SLACK_S
@@ -108,7 +100,8 @@ def test_their_lock_first_unlocking_is_activity_then_our_logout(both, browser):
     browser.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
     clicked = time.time()
 
-    locked_at = wait_for_lock(browser, 60 + SLACK_S + 10)
+    wait_for(browser, LOCK_FORM, timeout=60 + SLACK_S + 10)
+    locked_at = time.time()
     assert 60 - 1 <= locked_at - clicked <= 60 + SLACK_S
     assert not on_login_page(browser)
     assert dialog_titles(browser) == ["Confirm access"], "one dialog, no error"
