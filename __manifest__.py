@@ -15,6 +15,7 @@
     "assets": {
         "web.assets_backend": [
             "idle_user_logout/static/src/idle_timer.js",
+            "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/activity_watch.js",
             "idle_user_logout/static/src/idle_logout_service.js",
             "idle_user_logout/static/src/web_client.js",
@@ -22,6 +23,7 @@
         # Website and portal pages, for internal users only (webclient_templates.xml).
         "idle_user_logout.assets_frontend": [
             "idle_user_logout/static/src/idle_timer.js",
+            "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/activity_watch.js",
             "idle_user_logout/static/src/idle_logout_service.js",
         ],
@@ -30,7 +32,7 @@
             "idle_user_logout/static/src/warning/*",
         ],
         "point_of_sale._assets_pos": [
-            "idle_user_logout/static/src/idle_timer.js",
+            "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/point_of_sale_relay.js",
         ],
         "web.assets_unit_tests": [

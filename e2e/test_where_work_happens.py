@@ -147,6 +147,47 @@ def test_typing_in_the_email_editor_frame_is_activity(apps, browser):
     assert_leaves_on_time(browser, last_key)
 
 
+def test_text_typed_in_a_mailing_body_is_saved_at_the_logout(apps, browser):
+    """An existing, valid mailing: what is typed in its email editor (an iframe that
+    commits asynchronously) is saved before the idle logout, like any other field."""
+    partner_model = apps.call("ir.model", "search", [("model", "=", "res.partner")])
+    mailing_id = apps.call(
+        "mailing.mailing",
+        "create",
+        [
+            {
+                "subject": "Autumn news",
+                "email_from": "news@example.com",
+                "reply_to": "news@example.com",
+                "mailing_model_id": partner_model[0],
+            }
+        ],
+    )[0]
+    login(
+        browser,
+        apps,
+        f"/odoo/action-mass_mailing.mailing_mailing_action_mail/{mailing_id}",
+    )
+    click_when_ready(browser, ".o_mail_theme_selector .dropdown-item")
+    click_when_ready(browser, ".o_form_button_save")
+    WebDriverWait(browser, 20).until(
+        lambda _: apps.call("mailing.mailing", "read", [mailing_id], ["body_arch"])[0][
+            "body_arch"
+        ]
+    )
+    editor_frame = wait_for(browser, "iframe:not(.d-none)", timeout=60)
+    browser.switch_to.frame(editor_frame)
+    editable = wait_for(browser, "[contenteditable='true']")
+    editable.click()
+    editable.send_keys("Kumquat")
+    last_key = time.time()
+    browser.switch_to.default_content()
+
+    assert_leaves_on_time(browser, last_key)
+    body = apps.call("mailing.mailing", "read", [mailing_id], ["body_arch"])[0]
+    assert "Kumquat" in body["body_arch"]
+
+
 def test_clicks_in_the_pdf_viewer_are_activity(apps, browser):
     partner_id = partner_with_attachment(
         apps, "terms.pdf", minimal_pdf(), "application/pdf"

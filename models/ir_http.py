@@ -37,6 +37,15 @@ def session_channel(sid):
     return f"idle_user_logout.session.{digest}"
 
 
+def session_storage_key(sid):
+    """Where the pages of one session keep its last activity in the browser: its own,
+    the same across its rotations, and telling nothing of its id or its bus channel."""
+    identifier = sid[:STORED_SESSION_BYTES]
+    return hashlib.sha256(
+        f"idle_user_logout.activity:{identifier}".encode()
+    ).hexdigest()[:32]
+
+
 def session_start(session, settings):
     """When the session's lifetime started: its login, or the switch if later. A
     session with no login stamp (older than the addon) is stamped now, once."""
@@ -96,6 +105,8 @@ class IrHttp(models.AbstractModel):
             "idle_logout_keepalive": settings.server_enforcement
             and keepalive_seconds(settings.timeout_minutes),
         }
+        if request and request.session.sid:
+            values["idle_logout_session_key"] = session_storage_key(request.session.sid)
         if settings.warning_seconds:
             values["idle_logout_warning_seconds"] = settings.warning_seconds
         if settings.max_session_hours and request:

@@ -1,7 +1,8 @@
 from odoo import models
 from odoo.http import request
 
-from odoo.addons.bus.websocket import wsrequest
+# The bus's own reference to the websocket request, which its callers and tests patch.
+from odoo.addons.bus.models import ir_websocket as bus_ir_websocket
 
 from .ir_http import session_channel
 
@@ -11,7 +12,10 @@ class IrWebsocket(models.AbstractModel):
 
     def _build_bus_channel_list(self, channels):
         channels = super()._build_bus_channel_list(channels)
-        session = (request or wsrequest).session
-        if session.uid and self.env["ir.http"]._idle_logout_session_values():
-            channels.append(session_channel(session.sid))
+        session = (request or bus_ir_websocket.wsrequest).session
+        # A stand-in session (a caller outside a live request) has no id to listen on.
+        sid = getattr(session, "sid", None)
+        real = isinstance(sid, str) and session.uid
+        if real and self.env["ir.http"]._idle_logout_session_values():
+            channels.append(session_channel(sid))
         return channels

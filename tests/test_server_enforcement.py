@@ -201,3 +201,39 @@ class TestIdleLogoutServerEnforcement(HttpCase):
             self.log_in("idle_portal")
             clock.tick(24 * 3600)
             self.assertTrue(self.accepted())
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutServerEnforcementByDefault(HttpCase):
+    """A database where only the addon was enabled: the server ends idle sessions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.icp = cls.env["ir.config_parameter"].sudo()
+        cls.icp.search([("key", "=like", "idle_user_logout.%")]).unlink()
+        cls.icp.set_param("idle_user_logout.enabled", "True")
+        cls.icp.set_param("idle_user_logout.timeout_minutes", "1")
+        new_test_user(cls.env, login="idle_employee", password="idle_employee_pw")
+
+    accepted = TestIdleLogoutServerEnforcement.accepted
+    jsonrpc = TestIdleLogoutServerEnforcement.jsonrpc
+    log_in = TestIdleLogoutServerEnforcement.log_in
+
+    def test_on_when_never_stored_and_shown_so(self):
+        settings = self.env["res.config.settings"]
+        self.assertTrue(settings.create({}).idle_logout_server_enforcement)
+        self.icp.set_param("idle_user_logout.server_enforcement", "False")
+        self.assertFalse(
+            settings.create({}).idle_logout_server_enforcement,
+            "a stored choice is kept",
+        )
+
+    def test_session_unused_since_login_refused(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in("idle_employee")
+            clock.tick(LIMIT_SECONDS)
+            self.assertTrue(self.accepted(), "up to the limit: served")
+            self.log_in("idle_employee")
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted(), "idle since its login, never used")

@@ -1,4 +1,5 @@
 import json
+from unittest.mock import MagicMock, patch
 
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
@@ -108,3 +109,14 @@ class TestIdleLogoutSessionChannel(WebsocketCase):
     def test_portal_user_session_has_no_channel(self):
         session, _websocket = self.connect("idle_portal")
         self.assertFalse(self.listens(session))
+
+    def test_channel_list_outside_a_live_request(self):
+        """As Odoo's own bus test calls it: a stand-in request, with no session id."""
+        stand_in = MagicMock()
+        stand_in.session.uid = self.env.ref("base.user_admin").id
+        with patch("odoo.addons.bus.models.ir_websocket.wsrequest", new=stand_in):
+            channels = self.env["ir.websocket"]._build_bus_channel_list(["test"])
+        self.assertIn("test", channels)
+        self.assertFalse(
+            [c for c in channels if str(c).startswith("idle_user_logout.session.")]
+        )

@@ -78,3 +78,13 @@ class TestIdleLogoutSessionInfo(HttpCase):
         page = self.url_open("/web/login").text
         self.assertIn(bundle, page)
         self.assertIn('"idle_logout_timeout_minutes": 7', page)
+
+    def test_session_key_is_the_session_own_and_not_its_id(self):
+        """Where the pages keep the session's last activity: one key per session."""
+        first = self.authenticate("idle_employee", "idle_employee_pw")
+        key = self.session_info()["idle_logout_session_key"]
+        self.assertEqual(self.session_info()["idle_logout_session_key"], key)
+        self.assertNotIn(key, first.sid)
+        self.assertNotIn(first.sid[:16], key)
+        self.authenticate("idle_employee", "idle_employee_pw")
+        self.assertNotEqual(self.session_info()["idle_logout_session_key"], key)

@@ -39,8 +39,12 @@ if [ -f "$ODOO_SRC/odoo-bin" ]; then
     ODOO_CMD="$VENV/bin/python $ODOO_SRC/odoo-bin"
     ADDONS_PATH="$WORK/addons,$ODOO_SRC/addons,$ODOO_SRC/odoo/addons"
 else
-    ODOO_CMD="$VENV/bin/python -m odoo"
+    # A source distribution has no odoo-bin: a launcher script stands in for it, since
+    # `python -m odoo` cannot start the websocket process of --workers (it re-runs argv[0]).
+    ODOO_CMD="$VENV/bin/python $WORK/odoo-bin"
     ADDONS_PATH="$WORK/addons,$ODOO_SRC/odoo/addons"
+    printf '%s\n' '#!/usr/bin/env python3' 'from odoo.cli.command import main' '' \
+        'if __name__ == "__main__":' '    main()' > "$WORK/odoo-bin"
 fi
 
 # --- System packages -----------------------------------------------------------------------

@@ -1,12 +1,12 @@
 import { loadBundle } from "@web/core/assets";
 import { browser } from "@web/core/browser/browser";
-import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { delay } from "@web/core/utils/concurrency";
 import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
 import { watchFrames } from "./activity_watch";
-import { BROADCAST_THROTTLE_MS, CHANNEL_NAME, CHECK_INTERVAL_MS, IdleTimer } from "./idle_timer";
+import { CHECK_INTERVAL_MS, IdleTimer } from "./idle_timer";
+import { activityReporter, openChannel, storedActivity } from "./tab_channel";
 
 /** A leaving tab gives the other tabs this long to say that they save their changes... */
 const SAVE_ANSWER_MS = 100;
@@ -52,18 +52,6 @@ async function loadWarning() {
     return components.get("warning");
 }
 
-/** The tabs' channel; without BroadcastChannel (older browsers), a tab on its own. */
-function openChannel() {
-    try {
-        if (browser.BroadcastChannel) {
-            return new browser.BroadcastChannel(CHANNEL_NAME);
-        }
-    } catch (error) {
-        logError(error);
-    }
-    return new EventTarget();
-}
-
 /** Told of the windows the page opens itself (pop-outs), while the service runs. */
 let onWindowOpened = null;
 patch(browser, {
@@ -101,9 +89,11 @@ export const idleLogoutService = {
 function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }) {
     const timeoutMinutes = session.idle_logout_timeout_minutes;
     const lifetimeLeft = session.idle_logout_lifetime_left;
+    const store = storedActivity(session.idle_logout_session_key);
+    // The session's idle time began before this page: at its last activity in any page.
     const idleTimer = new IdleTimer(
         timeoutMinutes * 60_000,
-        Date.now(),
+        Math.min(store.read() || Date.now(), Date.now()),
         lifetimeLeft === undefined ? Infinity : Date.now() + lifetimeLeft * 1000,
         (session.idle_logout_warning_seconds || 0) * 1000
     );
@@ -116,13 +106,13 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     const channel = openChannel();
     const postMessage = (message) => channel.postMessage?.(message);
     // With the server enforcing the timeout too, activity is reported to it at most once
-    // per period it gives, a third of the timeout up to a minute (the page load counted).
+    // per period it gives, a third of the timeout up to a minute.
     const keepaliveMs = session.idle_logout_keepalive * 1000 || Infinity;
-    let lastKeepalive = Date.now();
+    const report = activityReporter({ channel, store, keepaliveMs });
     let otherTabsSaving = 0;
-    let lastBroadcast = 0;
     let checkInterval;
     let deadlineTimeout;
+    let followTimeout;
     let saved;
     let exit;
     let left = false;
@@ -167,15 +157,19 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     }
 
     /**
-     * Whether the session is in use after all: activity counted since, or work without
-     * input, after which the timer restarts.
+     * Whether the session is in use after all: activity counted since in any of its
+     * pages, or work without input, which the server hears of too and after which the
+     * timer restarts.
      */
     function inUse() {
         const now = Date.now();
         const wasWorking = working;
         working = isBusy();
+        // A page that was frozen or closed may have missed messages: the store has it all.
+        idleTimer.recordOtherTabActivity(Math.min(store.read(), now));
         if (working || wasWorking) {
             idleTimer.recordOtherTabActivity(now);
+            report(now, { toServer: working });
         }
         return !idleTimer.isExpired(now);
     }
@@ -188,9 +182,12 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
 
     /** A tab in use answered an idle leave: this tab shows its page again and waits on. */
     function resume() {
-        if (!left) {
+        if (exit && !left) {
             exit = saved = undefined;
+            browser.clearTimeout(followTimeout);
             document.body.style.visibility = "";
+            // The tabs that hid to follow this one show their pages again at once.
+            postMessage({ type: "stay" });
             startChecking();
         }
     }
@@ -263,8 +260,9 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         }
         stop(exitPage);
         postMessage({ type: "leave", reason });
-        await saveChanges();
-        await otherTabsSaved();
+        // A save the server never answers does not keep the session: it is given up.
+        const saves = Promise.all([saveChanges(), otherTabsSaved()]);
+        await Promise.race([saves, delay(SAVE_ANSWER_MS + SAVE_TIMEOUT_MS)]);
         if (reason === "idle" && inUse()) {
             return resume();
         }
@@ -284,7 +282,10 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         if (!exit) {
             stop(exitFor(reason));
             const leaveOrResume = () => (idle && inUse() ? resume() : leavePage());
-            browser.setTimeout(guarded(leaveOrResume), SAVE_ANSWER_MS + SAVE_TIMEOUT_MS);
+            followTimeout = browser.setTimeout(
+                guarded(leaveOrResume),
+                SAVE_ANSWER_MS + SAVE_TIMEOUT_MS
+            );
         }
         await saveChanges();
         postMessage({ type: "saved" });
@@ -323,16 +324,8 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         // Staying from the warning: every tab and the server hear of it at once.
         const stayed = Boolean(closeWarning);
         hideWarning();
-        if (stayed || now - lastBroadcast >= BROADCAST_THROTTLE_MS) {
-            lastBroadcast = now;
-            postMessage({ type: "activity", at: now });
-        }
-        // Only the tab the user works in reports (the others hear of it too).
-        const keepaliveDue = stayed ? keepaliveMs < Infinity : now - lastKeepalive >= keepaliveMs;
-        if (keepaliveDue && document.hasFocus()) {
-            lastKeepalive = now;
-            rpc("/web/session/check", {}, { silent: true }).catch(() => {});
-        }
+        // Only the tab the user works in tells the server (the others hear of it too).
+        report(now, { urgent: stayed, toServer: stayed || document.hasFocus() });
     }
 
     // A return to the tab is checked before it counts: it never revives an expired session.
@@ -347,6 +340,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             updateWarning(Date.now());
         },
         leave: follow,
+        stay: () => exit && !left && inUse() && resume(),
         saving: () => otherTabsSaving++,
         saved: () => otherTabsSaving--,
         logout: ({ reason }) => {
@@ -401,9 +395,12 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             }
         })
     );
-    onActivity();
-    // One timer, however busy the user: activity only moves a date.
+    // One timer, however busy the user: activity only moves a date. A page's load is no
+    // activity (a reopened browser, a restored tab): it leaves at once if the session is idle.
     startChecking();
+    if (document.hasFocus()) {
+        onActivity();
+    }
 
     return { leave };
 }

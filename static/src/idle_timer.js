@@ -4,10 +4,6 @@
 
 /** The longest a tab waits between two checks. */
 export const CHECK_INTERVAL_MS = 5000;
-/** Where the pages of the session (one per origin: one cookie) talk to each other. */
-export const CHANNEL_NAME = "idle_user_logout";
-/** Activity is shared with the other pages at most this often (a burst of keys is one message). */
-export const BROADCAST_THROTTLE_MS = 1000;
 
 export class IdleTimer {
     /**

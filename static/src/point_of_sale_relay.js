@@ -1,27 +1,29 @@
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
-import { BROADCAST_THROTTLE_MS, CHANNEL_NAME } from "./idle_timer";
+import { activityReporter, openChannel, storedActivity } from "./tab_channel";
 
 /**
  * The Point of Sale has its own lock screen and is never logged out from here; a cashier's
- * clicks and keys keep the session's other tabs open, and answer an idle tab about to leave.
+ * clicks and keys keep the session open, in its other tabs and on the server (its orders
+ * may wait offline, with no request for a long while), and answer an idle tab about to leave.
  */
 export const pointOfSaleRelayService = {
     start() {
         const timeoutMs = session.idle_logout_timeout_minutes * 60_000;
-        if (!timeoutMs || !browser.BroadcastChannel) {
+        if (!timeoutMs) {
             return;
         }
-        const channel = new browser.BroadcastChannel(CHANNEL_NAME);
+        const channel = openChannel();
+        const report = activityReporter({
+            channel,
+            store: storedActivity(session.idle_logout_session_key),
+            keepaliveMs: session.idle_logout_keepalive * 1000 || Infinity,
+        });
         let lastActivity = Date.now();
-        let lastBroadcast = 0;
         const onActivity = () => {
             lastActivity = Date.now();
-            if (lastActivity - lastBroadcast >= BROADCAST_THROTTLE_MS) {
-                lastBroadcast = lastActivity;
-                channel.postMessage({ type: "activity", at: lastActivity });
-            }
+            report(lastActivity, { toServer: true });
         };
         browser.addEventListener("click", onActivity, true);
         browser.addEventListener("keydown", onActivity, true);

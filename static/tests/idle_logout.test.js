@@ -31,10 +31,14 @@ import {
     stepAllNetworkCalls,
     webModels,
 } from "@web/../tests/web_test_helpers";
+import { Component, xml } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
+import { useBus } from "@web/core/utils/hooks";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
 import { session } from "@web/session";
-import { CHANNEL_NAME, CHECK_INTERVAL_MS, IdleTimer } from "@idle_user_logout/idle_timer";
+import { CHECK_INTERVAL_MS, IdleTimer } from "@idle_user_logout/idle_timer";
+import { CHANNEL_NAME } from "@idle_user_logout/tab_channel";
 
 class Note extends models.Model {
     _name = "idle.note";
@@ -43,7 +47,34 @@ class Note extends models.Model {
     _views = { form: `<form><field name="name"/></form>` };
 }
 
-defineModels({ ...webModels, ...busModels, Note });
+/** A field that commits what is typed only when asked, and asynchronously: an HTML editor. */
+class SlowCommitField extends Component {
+    static template = xml`<input class="o_slow_commit" t-on-input="(ev) => this.typed = ev.target.value"/>`;
+    static props = standardFieldProps;
+
+    setup() {
+        useBus(this.props.record.model.bus, "NEED_LOCAL_CHANGES", ({ detail }) =>
+            detail.proms.push(this.commit())
+        );
+    }
+
+    async commit() {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (this.typed !== undefined) {
+            await this.props.record.update({ [this.props.name]: this.typed });
+        }
+    }
+}
+registry.category("fields").add("idle_slow_commit", { component: SlowCommitField });
+
+class Memo extends models.Model {
+    _name = "idle.memo";
+    body = fields.Char();
+    _records = [{ id: 1, body: "Draft" }];
+    _views = { form: `<form><field name="body" widget="idle_slow_commit"/></form>` };
+}
+
+defineModels({ ...webModels, ...busModels, Note, Memo });
 describe.current.tags("desktop");
 
 const MINUTE = 60_000;
@@ -416,9 +447,96 @@ test("an idle tab told of activity it missed stays, and leaves at the new deadli
     await advanceLeave();
     expect(pageHidden()).toBe(false);
     expect.verifySteps([]);
-    expect(tab.types()).toEqual(["activity", "leave"]);
+    expect(tab.types()).toEqual(["activity", "leave", "stay"]);
     await advanceTime(MINUTE - 1000 - LEAVE_DELAY);
     await expectLoggedOut();
+});
+
+test("a tab hidden to follow an idle tab shows its page at once when that tab stays", async () => {
+    const leader = otherTab();
+    const inUse = otherTab();
+    await startService(1);
+    // A minute passes while this tab's timers could not run (a frozen tab).
+    mockDate("2019-02-11 09:31:00");
+    await postFromOtherTab(leader, { type: "leave", reason: "idle" });
+    expect(pageHidden()).toBe(true);
+    await postFromOtherTab(inUse, { type: "activity", at: Date.now() });
+    await postFromOtherTab(leader, { type: "stay" });
+    expect(pageHidden()).toBe(false);
+    await advanceTime(5000);
+    expect.verifySteps([]);
+    await advanceTime(MINUTE - 5000);
+    await expectLoggedOut();
+});
+
+/** The session's last activity as its earlier pages left it in the browser. */
+function storeActivity(at, sessionKey = "s1") {
+    browser.localStorage.setItem(`idle_user_logout.activity.${sessionKey}`, String(at));
+}
+
+test("a page of a session idle past the timeout leaves as it starts, before any render", async () => {
+    storeActivity(Date.now() - 61_000);
+    patchWithCleanup(session, { idle_logout_session_key: "s1" });
+    await startService(1);
+    expect(pageHidden()).toBe(true);
+    await expectLoggedOut();
+});
+
+test("a page counts the session's idle time from its last activity in any page", async () => {
+    storeActivity(Date.now() - 40_000);
+    patchWithCleanup(session, { idle_logout_session_key: "s1" });
+    patchWithCleanup(document, { hasFocus: () => false });
+    await startService(1);
+    await advanceTime(20_000 - 1);
+    expect(pageHidden()).toBe(false);
+    await advanceTime(1);
+    await expectLoggedOut();
+});
+
+test("an earlier session's stored activity is never read, and is dropped", async () => {
+    storeActivity(Date.now() - 24 * 60 * MINUTE, "earlier");
+    patchWithCleanup(session, { idle_logout_session_key: "s1" });
+    await startService(1);
+    expect(browser.localStorage.getItem("idle_user_logout.activity.earlier")).toBe(null);
+    await advanceTime(MINUTE - 1);
+    expect(pageHidden()).toBe(false);
+    await click(document.body);
+    expect(browser.localStorage.getItem("idle_user_logout.activity.s1")).toBe(String(Date.now()));
+});
+
+test("a tab that missed another tab's messages reads its activity from the store", async () => {
+    patchWithCleanup(session, { idle_logout_session_key: "s1" });
+    await startService(1);
+    await advanceTime(50_000);
+    storeActivity(Date.now());
+    await advanceTime(MINUTE - 1);
+    expect.verifySteps([]);
+    await advanceTime(CHECK_INTERVAL_MS);
+    await expectLoggedOut();
+});
+
+test("a save the server never answers does not keep the session", async () => {
+    onRpc("web_save", () => new Promise(() => {}));
+    await openNoteForm();
+    await contains(".o_field_widget[name=name] input").edit("Stuck", { confirm: false });
+    await advanceTime(MINUTE);
+    expect(pageHidden()).toBe(true);
+    await advanceTime(3000);
+    expect.verifySteps([]);
+    await advanceLeave();
+    expect.verifySteps([idleLogoutUrl()]);
+});
+
+test("work without input is reported to the server, one keepalive per period", async () => {
+    await startService(1, 20);
+    stepAllNetworkCalls();
+    getService("ui").block();
+    await advanceTime(3 * MINUTE);
+    // Seen from the deadline on, every 5 s: reported every 20 s (at 60, 80 ... 180 s).
+    expect.verifySteps([...Array(7).fill("/web/session/check")]);
+    getService("ui").unblock();
+    await advanceTime(MINUTE - CHECK_INTERVAL_MS);
+    expect.verifySteps([]);
 });
 
 test("logging out by hand takes the other tabs along", async () => {
@@ -459,6 +577,22 @@ test("a valid unsaved record is saved before leaving", async () => {
     await advanceTime(MINUTE);
     await advanceLeave();
     expect.verifySteps(["save Unsaved draft", idleLogoutUrl()]);
+});
+
+test("what an editor commits asynchronously is saved before leaving", async () => {
+    onRpc("web_save", ({ args }) => expect.step(`save ${args[1].body}`));
+    patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
+    await mountWebClient();
+    await getService("action").doAction({
+        type: "ir.actions.act_window",
+        res_model: "idle.memo",
+        res_id: 1,
+        views: [[false, "form"]],
+    });
+    await contains(".o_slow_commit").edit("Typed in the editor", { confirm: false });
+    await advanceTime(MINUTE);
+    await advanceLeave();
+    expect.verifySteps(["save Typed in the editor", idleLogoutUrl()]);
 });
 
 test("an invalid unsaved record never holds the logout, and leaves no data on screen", async () => {

@@ -1,0 +1,182 @@
+"""No unattended session comes back: a reopened browser, a tab opened later, a save that
+never answers, a session nobody used. Real Chromium, real server, 1-minute timeout."""
+
+import tempfile
+import time
+
+import pytest
+import requests
+from helpers import (
+    chrome_options,
+    click_heading,
+    login,
+    on_login_page,
+    session_is_open,
+    start_chrome,
+    submit_login,
+    wait_for,
+    wait_for_login_page,
+)
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+TIMEOUT_S = 60
+SLACK_S = 5
+# With a 1-minute timeout the server refuses a session idle for 60 s + 20 s + 15 s.
+REFUSED_AFTER_S = 95
+NOTICE = "You were logged out after 1 min of inactivity."
+# Installed before the page's scripts: notes, at every frame drawn, whether any part of
+# the web client (its menu, a view) was on screen.
+WATCH_SCRIPT = """
+(() => {
+    const drawn = () => {
+        const shown = document.querySelector(".o_main_navbar, .o_view_controller");
+        if (shown && getComputedStyle(shown).visibility === "visible") {
+            sessionStorage.setItem("e2e.drawn", location.pathname);
+        }
+        requestAnimationFrame(drawn);
+    };
+    requestAnimationFrame(drawn);
+})();
+"""
+
+
+@pytest.fixture(autouse=True)
+def defaults_with_one_minute_timeout(odoo):
+    """The addon enabled and nothing more stored: the server option has its default."""
+    keys = odoo.call(
+        "ir.config_parameter",
+        "search",
+        [("key", "=like", "idle_user_logout.server_enforcement%")],
+    )
+    odoo.call("ir.config_parameter", "unlink", keys)
+    odoo.configure(enabled=True, timeout_minutes=1)
+
+
+def chrome_with_profile(profile):
+    """A browser on a profile kept on disk, as a person's browser is between runs."""
+    options = chrome_options()
+    options.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def open_watched(driver, url):
+    """Open `url` in a page watched from its first script; returns when it was asked."""
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_SCRIPT}
+    )
+    asked_at = time.time()
+    driver.get(url)
+    return asked_at
+
+
+def assert_left_at_once_showing_nothing(driver, asked_at):
+    left_at = wait_for_login_page(driver, 10)
+    assert left_at - asked_at <= 2, f"left {left_at - asked_at:.1f} s after the load"
+    assert driver.execute_script("return sessionStorage.getItem('e2e.drawn')") is None
+    notice = driver.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice").text
+    assert notice == NOTICE
+
+
+def test_a_browser_reopened_after_the_timeout_leaves_at_once(odoo):
+    with tempfile.TemporaryDirectory() as profile:
+        driver = chrome_with_profile(profile)
+        try:
+            login(driver, odoo, "/odoo/settings")
+            wait_for(driver, "#idle_logout_setting")
+            last_click = click_heading(driver)
+        finally:
+            driver.quit()
+        time.sleep(last_click + TIMEOUT_S + 10 - time.time())
+
+        driver = chrome_with_profile(profile)
+        try:
+            asked_at = open_watched(driver, f"{odoo.url}/odoo/settings")
+            assert_left_at_once_showing_nothing(driver, asked_at)
+            # A new login is never logged out by what the earlier session left.
+            submit_login(driver)
+            wait_for(driver, "#idle_logout_setting")
+            time.sleep(10)
+            assert not on_login_page(driver)
+            assert session_is_open(driver, odoo)
+        finally:
+            driver.quit()
+
+
+def test_a_tab_opened_after_the_timeout_leaves_at_once(odoo, browser):
+    other_user = start_chrome()
+    try:
+        login(other_user, odoo, "/odoo/settings")
+        login(browser, odoo, "/odoo/settings")
+        wait_for(browser, "#idle_logout_setting")
+        last_click = click_heading(browser)
+        # The Odoo tab is closed; the browser stays open on another page.
+        browser.switch_to.new_window("tab")
+        browser.get(f"{odoo.url}/web/health")
+        odoo_tab = browser.window_handles[0]
+        browser.switch_to.window(odoo_tab)
+        browser.close()
+        browser.switch_to.window(browser.window_handles[0])
+        # Meanwhile another browser's user works on.
+        for seconds in (35, TIMEOUT_S + 10):
+            time.sleep(last_click + seconds - time.time())
+            click_heading(other_user)
+
+        browser.switch_to.new_window("tab")
+        asked_at = open_watched(browser, f"{odoo.url}/odoo/settings")
+        assert_left_at_once_showing_nothing(browser, asked_at)
+        assert not on_login_page(other_user), "another browser's session goes on"
+        assert session_is_open(other_user, odoo)
+    finally:
+        other_user.quit()
+
+
+def test_a_save_that_never_answers_does_not_keep_the_session(odoo, browser):
+    partner_id = odoo.call("res.partner", "create", [{"name": "Held"}])[0]
+    login(browser, odoo, f"/odoo/res.partner/{partner_id}")
+    field = wait_for(browser, ".o_field_widget[name=name] textarea")
+    # Every save is held by the browser, as a locked row or a stuck worker would.
+    browser.execute_cdp_cmd(
+        "Fetch.enable", {"patterns": [{"urlPattern": "*/web_save*"}]}
+    )
+    field.send_keys(" and stuck")
+    last_key = time.time()
+
+    left_at = wait_for_login_page(browser, TIMEOUT_S + 15)
+    assert left_at - last_key <= TIMEOUT_S + 10
+    assert not session_is_open(browser, odoo), "the session ended on the server"
+    # What was lost is what an invalid record loses: the change was never written.
+    assert odoo.call("res.partner", "read", [partner_id], ["name"])[0]["name"] == "Held"
+
+
+def test_the_server_ends_a_session_nobody_used_and_keeps_one_at_work(odoo, browser):
+    """The option never ticked: a login left unused is refused after timeout + grace,
+    while a page whose screen is blocked by a request keeps its session."""
+    unused = requests.Session()
+    answer = unused.post(
+        f"{odoo.url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"db": odoo.db, "login": "admin", "password": "admin"},
+        },
+        timeout=30,
+    ).json()
+    assert answer["result"]["uid"]
+    login(browser, odoo, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    # A long report or import blocks the screen: no input, no request of its own.
+    browser.execute_script("odoo.__WOWL_DEBUG__.root.env.services.ui.block()")
+    blocked_at = time.time()
+    time.sleep(REFUSED_AFTER_S + 5)
+
+    page = unused.get(f"{odoo.url}/odoo", timeout=30)
+    assert page.url.split("?")[0].endswith("/web/login"), "idle since its login"
+    assert not on_login_page(browser)
+    assert session_is_open(browser, odoo), "the blocked page is at work"
+    browser.execute_script("odoo.__WOWL_DEBUG__.root.env.services.ui.unblock()")
+    left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
+    assert left_at - blocked_at >= REFUSED_AFTER_S + TIMEOUT_S - 1
