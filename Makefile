@@ -4,7 +4,7 @@ HTTP_PORT ?= 8069
 DB_NAME ?= idle_user_logout
 export HTTP_PORT DB_NAME
 
-.PHONY: run test lint setup bench i18n screenshots
+.PHONY: run test lint setup bench i18n screenshots dist
 
 run:
 	@bash tools/run.sh
@@ -32,3 +32,7 @@ i18n:
 # The app page's screenshots (static/description), taken in real Chromium.
 screenshots: setup
 	@. tools/paths.sh && cd e2e && "$$VENV/bin/python" screenshots.py
+
+# The wheel and the Odoo Apps zip, with the addon's own files only (dist/).
+dist:
+	@bash tools/dist.sh

@@ -1,10 +1,13 @@
 """Helpers for the end-to-end tier: Odoo servers of its own and real Chromium."""
 
+import copy
 import hashlib
 import os
 import shlex
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import xmlrpc.client
 from pathlib import Path
@@ -32,6 +35,7 @@ WORK = Path(
     / hashlib.sha1(str(REPO).encode()).hexdigest()[:12]
 )
 CHROMEDRIVER = "/usr/bin/chromedriver"
+NGINX = "/usr/sbin/nginx"
 
 
 def odoo_env():
@@ -72,12 +76,15 @@ def create_database(name, *apps):
     )
 
 
-def odoo_shell(db, code):
+def odoo_shell(db, code, *options, env=None):
     """Run `code` in `odoo shell` on `db`, as an administrator's script would."""
     subprocess.run(
-        odoo_command("-d", db, "--no-http", "--log-level=warn", subcommand=("shell",)),
+        odoo_command(
+            "-d", db, "--no-http", "--log-level=warn", *options, subcommand=("shell",)
+        ),
         input=code.encode(),
         check=True,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -90,6 +97,7 @@ class OdooServer:
         """Start Odoo on `port` for `db`, with more command-line `options` if any."""
         self.db = db
         self.url = f"http://127.0.0.1:{port}"
+        self.env = env or {}
         log = WORK / "logs" / f"e2e-{name or db}.log"
         self.process = subprocess.Popen(
             odoo_command(
@@ -139,12 +147,129 @@ class OdooServer:
         self.set_param("idle_user_logout.enabled", str(enabled))
         self.set_param("idle_user_logout.timeout_minutes", str(timeout_minutes))
 
+    def through(self, url):
+        """The same server as seen through a proxy at `url`."""
+        front = copy.copy(self)
+        front.url = url
+        return front
+
     def stop(self):
         self.process.terminate()
         try:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+# Odoo's deployment documentation's nginx configuration, on loopback ports of the test's
+# own; nginx reaches Odoo from 127.0.0.3, so that only --proxy-mode sees the browser.
+NGINX_CONF = """
+user root;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    log_format upstreams '$request_uri $upstream_addr $status';
+    access_log {prefix}/access.log upstreams;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    upstream odoo {{ {http_servers} }}
+    upstream odoochat {{ {gevent_servers} }}
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        '' close;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        proxy_read_timeout 720s;
+        proxy_connect_timeout 720s;
+        proxy_send_timeout 720s;
+        proxy_bind 127.0.0.3;
+        location /websocket {{
+            proxy_pass http://odoochat;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Real-IP $remote_addr;
+        }}
+        location / {{
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_redirect off;
+            proxy_pass http://odoo;
+        }}
+        gzip_types text/css text/scss text/plain text/xml application/xml application/json application/javascript;
+        gzip on;
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx in the foreground, in front of Odoo servers: (http port, gevent port) pairs."""
+
+    def __init__(self, port, servers):
+        self.prefix = Path(tempfile.mkdtemp(prefix="iul-nginx-"))
+        self.url = f"http://127.0.0.1:{port}"
+        conf = self.prefix / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                prefix=self.prefix,
+                port=port,
+                http_servers=" ".join(f"server 127.0.0.1:{h};" for h, _ in servers),
+                gevent_servers=" ".join(f"server 127.0.0.1:{g};" for _, g in servers),
+            )
+        )
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"],
+            stderr=(self.prefix / "stderr.log").open("wb"),
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.prefix / "stderr.log").read_text()
+                raise RuntimeError(f"nginx exited: {log}")
+            try:
+                requests.get(f"{self.url}/web/health", timeout=10)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise RuntimeError("nginx did not answer within 20 s")
+
+    def websocket_upstreams(self):
+        """The Odoo servers (gevent ports) the websockets so far were proxied to."""
+        log = (self.prefix / "access.log").read_text().splitlines()
+        return [line.split()[1] for line in log if line.startswith("/websocket")]
+
+    def websocket_upgrades(self):
+        """Whether a websocket handshake through the proxy reaches Odoo's gevent process."""
+        handshake = {
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Version": "13",
+            "Origin": self.url,
+        }
+        with requests.get(
+            f"{self.url}/websocket", headers=handshake, stream=True, timeout=10
+        ) as response:
+            return response.status_code == 101
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.prefix, ignore_errors=True)
 
 
 def chrome_options():
@@ -273,6 +398,16 @@ def install_clock(driver, skew_ms=0):
 
 
 def click_heading(driver, text="Auto Logout"):
-    """A harmless real click (the title of a settings block); returns its time."""
-    driver.find_element(By.XPATH, f"//h2[contains(., '{text}')]").click()
-    return time.time()
+    """A harmless real click (the title of a settings block). Returns when it was asked
+    (epoch s): the page counts it then or a little later (a loaded machine may take a
+    second to answer WebDriver), never before."""
+    heading = driver.find_element(By.XPATH, f"//h2[contains(., '{text}')]")
+    asked_at = time.time()
+    heading.click()
+    return asked_at
+
+
+def wait_for_bus(driver):
+    """Wait until the page is connected to Odoo's bus, as it is once loaded."""
+    state = "return odoo.__WOWL_DEBUG__?.root?.env.services.bus_service.workerState"
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(state) == "CONNECTED")

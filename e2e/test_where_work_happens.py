@@ -17,6 +17,7 @@ from helpers import (
     on_login_page,
     session_is_open,
     wait_for,
+    wait_for_bus,
     wait_for_login_page,
 )
 from selenium.webdriver.common.by import By
@@ -311,12 +312,6 @@ def test_website_tab_counts_and_leaves_when_idle(apps, browser):
     assert "redirect=%2Fcontactus" in browser.current_url
     browser.switch_to.window(backend_tab)
     assert on_login_page(browser)
-
-
-def wait_for_bus(driver):
-    """Wait until the page is connected to Odoo's bus, as it is once loaded."""
-    state = "return odoo.__WOWL_DEBUG__?.root?.env.services.bus_service.workerState"
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(state) == "CONNECTED")
 
 
 def open_backend_and_website_tabs(apps, browser):

@@ -1,0 +1,307 @@
+"""Odoo as it is deployed: two servers with --workers and their websocket (gevent)
+processes, --proxy-mode, one database and OCA session_db as the shared session store,
+behind nginx configured as Odoo's deployment documentation says. 1-minute timeout."""
+
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+from helpers import (
+    Nginx,
+    OdooServer,
+    addons_path_with_peers,
+    click_heading,
+    create_database,
+    drop_database,
+    free_port,
+    login,
+    odoo_shell,
+    on_login_page,
+    session_is_open,
+    start_chrome,
+    wait_for,
+    wait_for_bus,
+    wait_for_login_page,
+)
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+TIMEOUT_S = 60
+SLACK_S = 5
+# A page's login page may take that long to load on a busy machine; not counted.
+PAGE_LOAD_S = 30
+REFUSED_AFTER_S = 95
+IDLE_NOTICE = "You were logged out after 1 min of inactivity."
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two prefork Odoo servers behind nginx; yields (proxy, servers)."""
+    db = f"iul_e2e_prod_{uuid.uuid4().hex[:8]}"
+    sessions_db = f"iul_prod_sessions_{uuid.uuid4().hex[:8]}"
+    create_database(db)
+    subprocess.run(["createdb", sessions_db], check=True)
+    options = (
+        *("--workers", "2", "--max-cron-threads", "1", "--proxy-mode"),
+        f"--addons-path={addons_path_with_peers()}",
+        "--load=base,rpc,web,session_db",
+    )
+    servers, ports = [], []
+    try:
+        for name in ("a", "b"):
+            http_port, gevent_port = free_port(), free_port()
+            servers.append(
+                OdooServer(
+                    db,
+                    http_port,
+                    *options,
+                    *("--gevent-port", str(gevent_port)),
+                    env={"SESSION_DB_URI": sessions_db},
+                    name=f"deployed-{name}",
+                )
+            )
+            ports.append((http_port, gevent_port))
+        proxy = Nginx(free_port(), ports)
+        try:
+            # Each gevent process answers a websocket handshake through the proxy.
+            WebDriverWait(None, 60, poll_frequency=1).until(
+                lambda _: proxy.websocket_upgrades() and proxy.websocket_upgrades()
+            )
+            yield proxy, servers
+        finally:
+            proxy.stop()
+    finally:
+        for server in servers:
+            server.stop()
+        drop_database(db)
+        drop_database(sessions_db)
+
+
+@pytest.fixture
+def deployed(cluster):
+    """The deployment as its users reach it: through the proxy."""
+    proxy, servers = cluster
+    front = servers[0].through(proxy.url)
+    front.configure(enabled=True, timeout_minutes=1)
+    return front
+
+
+def open_tabs(deployed, driver, count=2, path="/odoo/settings"):
+    """`count` tabs of the web client, connected to the bus; returns their handles."""
+    for index in range(count):
+        if index:
+            driver.switch_to.new_window("tab")
+            driver.get(f"{deployed.url}{path}")
+        wait_for(driver, "#idle_logout_setting", timeout=60)
+        wait_for_bus(driver)
+    return driver.window_handles
+
+
+def same_session_elsewhere(deployed, browser):
+    """Another browser (its own bus websocket) with this browser's session cookie."""
+    other = start_chrome()
+    other.get(f"{deployed.url}/web/health")
+    cookie = browser.get_cookie("session_id")
+    other.add_cookie({"name": "session_id", "value": cookie["value"], "path": "/"})
+    other.get(f"{deployed.url}/odoo/settings")
+    open_tabs(deployed, other, count=1)
+    return other
+
+
+def pages_of_one_session(deployed, browser):
+    """Two tabs in this browser and one in another browser, all of one session."""
+    login(browser, deployed, "/odoo/settings")
+    handles = open_tabs(deployed, browser)
+    other = same_session_elsewhere(deployed, browser)
+    return [(browser, handle) for handle in handles] + [
+        (other, other.current_window_handle)
+    ], other
+
+
+def assert_every_page_left(pages, ended_at, notice=None):
+    """Every page started leaving within 5 s of `ended_at`, to a login page saying
+    `notice` (nothing when the session ended some other way than idle or old)."""
+    for driver, handle in pages:
+        driver.switch_to.window(handle)
+        left_at = wait_for_login_page(driver, SLACK_S + PAGE_LOAD_S)
+        assert left_at - ended_at <= SLACK_S, f"{left_at - ended_at:.1f} s"
+        shown = driver.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert [element.text for element in shown] == ([notice] if notice else [])
+
+
+def test_an_idle_session_leaves_every_page_and_is_audited_with_the_client_address(
+    deployed, cluster, browser
+):
+    deployed.set_param("idle_user_logout.audit", "True")
+    pages, other = pages_of_one_session(deployed, browser)
+    try:
+        session_id = browser.get_cookie("session_id")["value"]
+        browser.switch_to.window(pages[0][1])
+        last_click = click_heading(browser)
+        # The page in front first: switching to another before it left would be activity.
+        for driver, handle in pages:
+            if driver.current_window_handle != handle:
+                driver.switch_to.window(handle)
+            left_at = wait_for_login_page(driver, TIMEOUT_S + SLACK_S + PAGE_LOAD_S)
+            assert TIMEOUT_S - 0.5 <= left_at - last_click <= TIMEOUT_S + SLACK_S
+            notice = driver.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+            assert notice.text == IDLE_NOTICE
+        assert not session_is_open(browser, deployed)
+    finally:
+        other.quit()
+    # nginx reaches Odoo from 127.0.0.3: --proxy-mode reads the browser's own address.
+    rows, devices = deployed.audit_rows(session_id)
+    assert [(row["reason"], row["ip_address"]) for row in rows] == [
+        ("browser_idle", "127.0.0.1")
+    ]
+    assert {device["ip_address"] for device in devices} == {"127.0.0.1"}
+
+
+def test_a_session_ended_through_one_server_reaches_the_pages_of_the_other(
+    deployed, cluster, browser
+):
+    proxy, servers = cluster
+    deployed.configure(enabled=True, timeout_minutes=60)
+    pages, other = pages_of_one_session(deployed, browser)
+    try:
+        # The two browsers' websockets were proxied to both gevent processes.
+        assert len(set(proxy.websocket_upstreams()[-2:])) == 2
+        cookie = {"session_id": browser.get_cookie("session_id")["value"]}
+        ended_at = time.time()
+        requests.get(f"{servers[0].url}/web/session/logout", cookies=cookie, timeout=30)
+        assert_every_page_left(pages, ended_at)
+    finally:
+        other.quit()
+
+
+def test_logging_out_from_the_user_menu_or_the_logout_url_takes_every_page(
+    deployed, browser
+):
+    deployed.configure(enabled=True, timeout_minutes=60)
+    for way in ("user menu", "logout URL"):
+        pages, other = pages_of_one_session(deployed, browser)
+        try:
+            browser.switch_to.window(pages[0][1])
+            ended_at = time.time()
+            if way == "user menu":
+                browser.find_element(By.CSS_SELECTOR, ".o_user_menu button").click()
+                wait_for(browser, ".o-dropdown-item[data-menu=logout]").click()
+            else:
+                browser.switch_to.new_window("tab")
+                browser.get(f"{deployed.url}/web/session/logout")
+            assert_every_page_left(pages, ended_at)
+        finally:
+            other.quit()
+        for handle in browser.window_handles[1:]:
+            browser.switch_to.window(handle)
+            browser.close()
+        browser.switch_to.window(browser.window_handles[0])
+
+
+def test_a_device_revoked_by_an_administrator_takes_every_page(deployed, browser):
+    deployed.configure(enabled=True, timeout_minutes=60)
+    user = f"dana_{uuid.uuid4().hex[:6]}"
+    deployed.call(
+        "res.users", "create", [{"name": user, "login": user, "password": f"{user}-Pw1!"}]
+    )
+    login(browser, deployed, "/odoo/settings", login_name=user, password=f"{user}-Pw1!")
+    pages = [(browser, handle) for handle in open_tabs(deployed, browser)]
+    administrator = start_chrome()
+    try:
+        # Odoo's own devices list, and its password check before the revoke.
+        login(administrator, deployed, "/odoo/user-device")
+        row = next(
+            row
+            for row in WebDriverWait(administrator, 30).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, ".o_data_row")
+            )
+            if user in row.text
+        )
+        row.find_element(By.CSS_SELECTOR, "button[name=revoke]").click()
+        password = wait_for(administrator, ".modal [name=password] input")
+        password.send_keys("admin")
+        administrator.find_element(By.CSS_SELECTOR, ".modal [name=run_check]").click()
+        ended_at = time.time()
+        assert_every_page_left(pages, ended_at)
+        assert not session_is_open(browser, deployed)
+    finally:
+        administrator.quit()
+
+
+def test_the_server_refusing_a_session_takes_every_page(deployed, browser):
+    # The pages were loaded with a 60-minute timeout: only the server ends this session.
+    deployed.configure(enabled=True, timeout_minutes=60)
+    pages, other = pages_of_one_session(deployed, browser)
+    try:
+        deployed.configure(enabled=True, timeout_minutes=1)
+        time.sleep(REFUSED_AFTER_S + 1)
+        assert not session_is_open(browser, deployed), "refused by the server"
+        assert_every_page_left(pages, time.time())
+    finally:
+        other.quit()
+
+
+def test_the_session_lifetime_takes_every_page_however_busy(deployed, browser):
+    deployed.configure(enabled=True, timeout_minutes=60)
+    deployed.set_param("idle_user_logout.max_session_hours", "1")
+    try:
+        login(browser, deployed, "/odoo/settings")
+        session_id = browser.get_cookie("session_id")["value"]
+        ends_at = time.time() + 40
+        # Logged in 1 hour minus 40 s ago: its login stamp moved back in session_db.
+        odoo_shell(
+            deployed.db,
+            "from odoo.http import root\n"
+            f"session = root.session_store.get({session_id!r})\n"
+            f"session['idle_logout_login'] = {ends_at - 3600}\n"
+            "root.session_store.save(session)\n",
+            f"--addons-path={addons_path_with_peers()}",
+            "--load=base,rpc,web,session_db",
+            env=deployed.env,
+        )
+        browser.refresh()
+        pages = [(browser, handle) for handle in open_tabs(deployed, browser)]
+        while time.time() < ends_at - 2:
+            assert not on_login_page(browser), "not a second before its lifetime"
+            browser.find_element(By.TAG_NAME, "body").click()
+            time.sleep(5)
+        notice = "Your session reached its 1-hour limit and was ended."
+        assert_every_page_left(pages, ends_at, notice)
+    finally:
+        deployed.set_param("idle_user_logout.max_session_hours", "0")
+
+
+def test_the_warning_shows_in_both_tabs_and_staying_in_one_keeps_both(
+    deployed, browser
+):
+    deployed.set_param("idle_user_logout.warning_seconds", "20")
+    warning = ".o_idle_logout_warning [role=alertdialog]"
+    in_tab_b = f"return !!window.tabB.document.querySelector('{warning}')"
+    try:
+        login(browser, deployed, "/odoo/settings")
+        wait_for_bus(browser)
+        # Tab B is a visible window watched from tab A: it is never given focus.
+        browser.execute_script(
+            "window.tabB = window.open('/odoo/settings', '_blank', 'width=1200,height=800')"
+        )
+        browser.switch_to.window(browser.window_handles[0])
+        WebDriverWait(browser, 60).until(
+            lambda d: d.execute_script(
+                "return !!window.tabB.document.querySelector('#idle_logout_setting')"
+            )
+        )
+        last_click = click_heading(browser)
+        wait_for(browser, warning, timeout=TIMEOUT_S)
+        WebDriverWait(browser, SLACK_S).until(lambda d: d.execute_script(in_tab_b))
+        assert time.time() - last_click >= TIMEOUT_S - 20 - 0.5
+        browser.find_element(By.XPATH, "//button[contains(., 'Stay logged in')]").click()
+        WebDriverWait(browser, SLACK_S).until(
+            lambda d: not d.execute_script(in_tab_b)
+            and not d.find_elements(By.CSS_SELECTOR, warning)
+        )
+        assert not on_login_page(browser)
+        assert session_is_open(browser, deployed)
+    finally:
+        deployed.set_param("idle_user_logout.warning_seconds", "0")
