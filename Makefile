@@ -34,5 +34,5 @@ screenshots: setup
 	@. tools/paths.sh && cd e2e && "$$VENV/bin/python" screenshots.py
 
 # The wheel and the Odoo Apps zip, with the addon's own files only (dist/).
-dist:
+dist: setup
 	@bash tools/dist.sh

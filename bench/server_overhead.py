@@ -19,12 +19,11 @@ from common import internal_users_sql, odoo_serving, session_cookie
 
 CONFIGURATIONS = {
     "addon absent": ("base_setup,bus", {}),
-    "idle_user_logout, enforcement on": (
+    "idle_user_logout, defaults (enforcement on)": (
         "idle_user_logout",
         {
             "idle_user_logout.enabled": "True",
             "idle_user_logout.timeout_minutes": "15",
-            "idle_user_logout.server_enforcement": "True",
         },
     ),
     "idle_user_logout, all options on": (

@@ -53,7 +53,7 @@ CONFIGURATIONS = {
         {
             "idle_user_logout.enabled": "True",
             "idle_user_logout.timeout_minutes": "1",
-            "idle_user_logout.server_enforcement": "True",
+            # The server option is left unstored: on by default.
             "idle_user_logout.max_session_hours": str(LIFETIME_H),
         },
     ),

@@ -161,73 +161,23 @@ class OdooServer:
             self.process.kill()
 
 
-# Odoo's deployment documentation's nginx configuration, on loopback ports of the test's
-# own; nginx reaches Odoo from 127.0.0.3, so that only --proxy-mode sees the browser.
-NGINX_CONF = """
-user root;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    log_format upstreams '$request_uri $upstream_addr $status';
-    access_log {prefix}/access.log upstreams;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    upstream odoo {{ {http_servers} }}
-    upstream odoochat {{ {gevent_servers} }}
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        '' close;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        proxy_read_timeout 720s;
-        proxy_connect_timeout 720s;
-        proxy_send_timeout 720s;
-        proxy_bind 127.0.0.3;
-        location /websocket {{
-            proxy_pass http://odoochat;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header X-Forwarded-Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Real-IP $remote_addr;
-        }}
-        location / {{
-            proxy_set_header X-Forwarded-Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_redirect off;
-            proxy_pass http://odoo;
-        }}
-        gzip_types text/css text/scss text/plain text/xml application/xml application/json application/javascript;
-        gzip on;
-    }}
-}}
-"""
-
-
 class Nginx:
-    """nginx in the foreground, in front of Odoo servers: (http port, gevent port) pairs."""
+    """nginx in the foreground, before Odoo servers given as (http, gevent) ports."""
 
     def __init__(self, port, servers):
         self.prefix = Path(tempfile.mkdtemp(prefix="iul-nginx-"))
         self.url = f"http://127.0.0.1:{port}"
         conf = self.prefix / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                prefix=self.prefix,
-                port=port,
-                http_servers=" ".join(f"server 127.0.0.1:{h};" for h, _ in servers),
-                gevent_servers=" ".join(f"server 127.0.0.1:{g};" for _, g in servers),
-            )
-        )
+        values = {
+            "@PREFIX@": str(self.prefix),
+            "@PORT@": str(port),
+            "@HTTP_SERVERS@": " ".join(f"server 127.0.0.1:{h};" for h, _ in servers),
+            "@GEVENT_SERVERS@": " ".join(f"server 127.0.0.1:{g};" for _, g in servers),
+        }
+        text = (REPO / "tools" / "nginx.conf").read_text()
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+        conf.write_text(text)
         self.process = subprocess.Popen(
             [NGINX, "-p", str(self.prefix), "-c", str(conf), "-g", "daemon off;"],
             stderr=(self.prefix / "stderr.log").open("wb"),
@@ -250,7 +200,7 @@ class Nginx:
         return [line.split()[1] for line in log if line.startswith("/websocket")]
 
     def websocket_upgrades(self):
-        """Whether a websocket handshake through the proxy reaches Odoo's gevent process."""
+        """Whether a websocket handshake through the proxy reaches a gevent process."""
         handshake = {
             "Upgrade": "websocket",
             "Connection": "Upgrade",

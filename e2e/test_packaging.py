@@ -1,20 +1,22 @@
 """The wheel built by whool installs beside Odoo and Odoo installs the addon from it."""
 
+import ast
+import os
 import subprocess
 import sys
 import uuid
 import zipfile
 from pathlib import Path
 
-from helpers import REPO, drop_database, odoo_env
+from helpers import REPO, WORK, drop_database, odoo_env
 from test_install import query
 
 ADDON = "idle_user_logout"
 
 
-def run(*command, cwd=None):
+def run(*command, cwd=None, env=None):
     return subprocess.run(
-        command, check=True, capture_output=True, text=True, cwd=cwd
+        command, check=True, capture_output=True, text=True, cwd=cwd, env=env
     ).stdout.strip()
 
 
@@ -24,22 +26,39 @@ def site_packages(python):
     )
 
 
+# What an Odoo server receives: the addon's own files, none of the tooling around it.
+SHIPPED = {
+    *("__init__.py", "__manifest__.py", "hooks.py", "LICENSE", "README.md"),
+    *("i18n", "migrations", "models", "security", "static", "tests", "views"),
+}
+
+
+def shipped(names, prefix):
+    """The top-level entries of the addon in an archive's file list."""
+    return {
+        name[len(prefix) :].split("/")[0] for name in names if name.startswith(prefix)
+    }
+
+
 def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
     # whool names the package after the addon's directory, as a user's clone would be.
     checkout = tmp_path / ADDON
     run("git", "clone", "-q", str(REPO), str(checkout))
+    # The clone builds with this checkout's tooling (its venv, whool).
     run(
-        sys.executable,
-        *("-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
-        *("-w", str(tmp_path / "dist"), "."),
-        cwd=checkout,
+        "bash", "tools/dist.sh", cwd=checkout, env={**os.environ, "IUL_WORK": str(WORK)}
     )
-    (wheel,) = (tmp_path / "dist").iterdir()
-    assert wheel.name.startswith("odoo_addon_idle_user_logout-19.0.")
-    assert wheel.name.endswith("-py3-none-any.whl")
+    version = ast.literal_eval((checkout / "__manifest__.py").read_text())["version"]
+    wheel = (
+        checkout / "dist" / f"odoo_addon_idle_user_logout-{version}-py3-none-any.whl"
+    )
     files = zipfile.ZipFile(wheel).namelist()
-    assert f"odoo/addons/{ADDON}/__manifest__.py" in files
+    assert shipped(files, f"odoo/addons/{ADDON}/") == SHIPPED
     assert f"odoo/addons/{ADDON}/static/src/idle_timer.js" in files
+    # The zip an Odoo Apps upload takes: the addon's directory, the same files.
+    upload = zipfile.ZipFile(checkout / "dist" / f"{ADDON}-{version}.zip").namelist()
+    assert shipped(upload, f"{ADDON}/") - {""} == SHIPPED
+    assert {name.split("/")[0] for name in upload} == {ADDON}
 
     # A venv of its own that sees Odoo and its requirements, but not this checkout.
     scratch = tmp_path / "venv"

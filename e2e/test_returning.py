@@ -180,3 +180,24 @@ def test_the_server_ends_a_session_nobody_used_and_keeps_one_at_work(odoo, brows
     browser.execute_script("odoo.__WOWL_DEBUG__.root.env.services.ui.unblock()")
     left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
     assert left_at - blocked_at >= REFUSED_AFTER_S + TIMEOUT_S - 1
+
+
+def test_a_frozen_tab_reloaded_after_the_timeout_leaves_at_once(odoo, browser):
+    """A tab the browser froze (memory saver, mobile) runs no timer; reloaded after the
+    timeout, as when it was discarded and the user comes back, it shows nothing."""
+    login(browser, odoo, "/odoo/settings")
+    wait_for(browser, "#idle_logout_setting")
+    last_click = click_heading(browser)
+    browser.execute_cdp_cmd("Page.setWebLifecycleState", {"state": "frozen"})
+    time.sleep(last_click + TIMEOUT_S + 10 - time.time())
+    where = browser.execute_cdp_cmd(
+        "Runtime.evaluate", {"expression": "location.pathname", "timeout": 2000}
+    )
+    assert where["result"]["value"] == "/odoo/settings", "its timers did not run"
+
+    browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_SCRIPT}
+    )
+    asked_at = time.time()
+    browser.execute_cdp_cmd("Page.reload", {})
+    assert_left_at_once_showing_nothing(browser, asked_at)

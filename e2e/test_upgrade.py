@@ -58,7 +58,9 @@ def test_upgrade_keeps_the_settings_and_the_live_session(previous_release, brows
             server.set_param("idle_user_logout.server_enforcement", "True")
             login(browser, server, "/odoo/settings")
             wait_for(browser, "#idle_logout_setting")
-            assert "idle_logout_session_key" not in page_session_info(browser)
+            info = page_session_info(browser)
+            assert info["idle_logout_timeout_minutes"] == 7
+            assert "idle_logout_session_key" not in info, "the previous release runs"
         finally:
             server.stop()
 
@@ -113,4 +115,7 @@ def test_upgrade_keeps_the_settings_and_the_live_session(previous_release, brows
 
 
 def page_session_info(browser):
-    return browser.execute_script("return odoo.__session_info__ || {}") or {}
+    """The session info the web client started with (Odoo's `@web/session`)."""
+    return browser.execute_script(
+        "return odoo.loader.modules.get('@web/session').session"
+    )

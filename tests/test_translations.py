@@ -15,6 +15,7 @@ class TestIdleLogoutTranslations(HttpCase):
         arch = settings.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("Déconnexion automatique", arch)
         self.assertIn("Minimum 1 minute : une valeur inférieure est portée à 1.", arch)
+        self.assertIn("une session inactive au-delà du délai est refusée", arch)
         fields = settings.fields_get(
             ["idle_logout_enabled", "idle_logout_server_enforcement"]
         )

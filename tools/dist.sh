@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The wheel and the Odoo Apps zip of the addon alone, from the committed tree: the
 # addon's own files, never the tooling around it (tools/, e2e/, bench/, Makefile, dotfiles).
+# Needs tools/setup.sh first (`make dist` runs it).
 set -euo pipefail
 # shellcheck source=tools/paths.sh
 source "$(dirname "$0")/paths.sh"
-bash "$REPO/tools/setup.sh"
 # shellcheck source=/dev/null
 source "$WORK/env"
 ADDON_FILES=(__init__.py __manifest__.py hooks.py LICENSE README.md pyproject.toml

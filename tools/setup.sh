@@ -56,7 +56,14 @@ command -v pg_config >/dev/null || missing+=(libpq-dev)
 ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
 command -v gcc >/dev/null || missing+=(gcc python3-dev)
 command -v npm >/dev/null || missing+=(nodejs npm)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+# nginx runs in the foreground from configurations of our own, never as a service.
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt_install "${missing[@]}"
+    if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
+        service nginx stop >/dev/null 2>&1 || true
+    fi
+fi
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 if ! pg_lsclusters -h 2>/dev/null | grep -q .; then

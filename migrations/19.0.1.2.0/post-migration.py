@@ -9,4 +9,6 @@ def migrate(cr, version):
     from now, so nobody is cut off by the upgrade itself."""
     icp = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
     if icp.get_param("idle_user_logout.server_enforcement") is False:
-        icp.set_param("idle_user_logout.server_enforcement_since", str(int(time.time())))
+        icp.set_param(
+            "idle_user_logout.server_enforcement_since", str(int(time.time()))
+        )
