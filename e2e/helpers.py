@@ -47,11 +47,16 @@ def odoo_env():
     return values
 
 
-def addons_path_with_peers():
-    """The configured addons path, with the peer addons (OCA) beside this one."""
+def configured_addons_path():
+    """The addons path of tools/setup.sh's configuration, this checkout first."""
     with open(odoo_env()["ODOO_CONF"]) as file:
         line = next(li for li in file if li.startswith("addons_path"))
-    return f"{line.split('=', 1)[1].strip()},{odoo_env()['PEERS_PATH']}"
+    return line.split("=", 1)[1].strip().split(",")
+
+
+def addons_path_with_peers():
+    """The configured addons path, with the peer addons (OCA) beside this one."""
+    return ",".join((*configured_addons_path(), odoo_env()["PEERS_PATH"]))
 
 
 def odoo_command(*args, subcommand=()):
@@ -154,11 +159,16 @@ class OdooServer:
         return front
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, 20)
+
+
+def stop_process(process, timeout):
+    """Ask a server to stop; kill it if it has not within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 class Nginx:
@@ -214,11 +224,7 @@ class Nginx:
             return response.status_code == 101
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, 10)
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 
@@ -241,8 +247,12 @@ def chrome_options():
     return options
 
 
-def start_chrome():
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=chrome_options())
+def start_chrome(*flags):
+    """Chromium with the tier's options and `flags` (e.g. a profile of its own)."""
+    options = chrome_options()
+    for flag in flags:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     return driver
 
@@ -361,3 +371,24 @@ def wait_for_bus(driver):
     """Wait until the page is connected to Odoo's bus, as it is once loaded."""
     state = "return odoo.__WOWL_DEBUG__?.root?.env.services.bus_service.workerState"
     WebDriverWait(driver, 30).until(lambda d: d.execute_script(state) == "CONNECTED")
+
+
+# With a 1-minute timeout the server refuses a session idle for 60 s + 20 s + 15 s.
+REFUSED_AFTER_S = 95
+# The longest a page may take to start leaving once its session ended (the spec's 5 s),
+# and what its login page may take to load on a busy machine, which is not counted.
+LEAVE_S = 5
+LOGIN_PAGE_LOAD_S = 30
+
+
+def assert_every_page_left(pages, ended_at, notice=None):
+    """Every page, a (driver, window handle) pair, started leaving within 5 s of
+    `ended_at`, to a login page saying `notice` (nothing when the session ended some
+    other way than idle or old)."""
+    for driver, handle in pages:
+        driver.switch_to.window(handle)
+        left_at = wait_for_login_page(driver, LEAVE_S + LOGIN_PAGE_LOAD_S)
+        # When a page starts leaving is what counts, not the login page's load time.
+        assert left_at - ended_at <= LEAVE_S, f"{handle}: {left_at - ended_at:.1f} s"
+        shown = driver.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert [element.text for element in shown] == ([notice] if notice else [])

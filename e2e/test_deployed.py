@@ -9,9 +9,12 @@ import uuid
 import pytest
 import requests
 from helpers import (
+    LOGIN_PAGE_LOAD_S,
+    REFUSED_AFTER_S,
     Nginx,
     OdooServer,
     addons_path_with_peers,
+    assert_every_page_left,
     click_heading,
     create_database,
     drop_database,
@@ -30,9 +33,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 TIMEOUT_S = 60
 SLACK_S = 5
-# A page's login page may take that long to load on a busy machine; not counted.
-PAGE_LOAD_S = 30
-REFUSED_AFTER_S = 95
 IDLE_NOTICE = "You were logged out after 1 min of inactivity."
 
 
@@ -122,17 +122,6 @@ def pages_of_one_session(deployed, browser):
     ], other
 
 
-def assert_every_page_left(pages, ended_at, notice=None):
-    """Every page started leaving within 5 s of `ended_at`, to a login page saying
-    `notice` (nothing when the session ended some other way than idle or old)."""
-    for driver, handle in pages:
-        driver.switch_to.window(handle)
-        left_at = wait_for_login_page(driver, SLACK_S + PAGE_LOAD_S)
-        assert left_at - ended_at <= SLACK_S, f"{left_at - ended_at:.1f} s"
-        shown = driver.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
-        assert [element.text for element in shown] == ([notice] if notice else [])
-
-
 def test_an_idle_session_leaves_every_tab_and_is_audited_with_the_client_address(
     deployed, browser
 ):
@@ -146,7 +135,7 @@ def test_an_idle_session_leaves_every_tab_and_is_audited_with_the_client_address
     for handle in handles:
         if browser.current_window_handle != handle:
             browser.switch_to.window(handle)
-        left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + PAGE_LOAD_S)
+        left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + LOGIN_PAGE_LOAD_S)
         assert TIMEOUT_S - 0.5 <= left_at - last_click <= TIMEOUT_S + SLACK_S
         notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
         assert notice.text == IDLE_NOTICE

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 from helpers import (
-    chrome_options,
+    REFUSED_AFTER_S,
     click_heading,
     login,
     on_login_page,
@@ -17,14 +17,10 @@ from helpers import (
     wait_for,
     wait_for_login_page,
 )
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 TIMEOUT_S = 60
 SLACK_S = 5
-# With a 1-minute timeout the server refuses a session idle for 60 s + 20 s + 15 s.
-REFUSED_AFTER_S = 95
 NOTICE = "You were logged out after 1 min of inactivity."
 # Installed before the page's scripts: notes, at every frame drawn, whether any part of
 # the web client (its menu, a view) was on screen.
@@ -56,11 +52,7 @@ def defaults_with_one_minute_timeout(odoo):
 
 def chrome_with_profile(profile):
     """A browser on a profile kept on disk, as a person's browser is between runs."""
-    options = chrome_options()
-    options.add_argument(f"--user-data-dir={profile}")
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(60)
-    return driver
+    return start_chrome(f"--user-data-dir={profile}")
 
 
 def open_watched(driver, url):

@@ -10,11 +10,11 @@ import pytest
 from helpers import (
     REPO,
     OdooServer,
+    configured_addons_path,
     drop_database,
     free_port,
     login,
     odoo_command,
-    odoo_env,
     on_login_page,
     session_is_open,
     wait_for,
@@ -35,10 +35,7 @@ def previous_release(tmp_path):
     addon = tmp_path / "idle_user_logout"
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(addon, filter="data")
-    with open(odoo_env()["ODOO_CONF"]) as file:
-        line = next(li for li in file if li.startswith("addons_path"))
-    current = line.split("=", 1)[1].strip().split(",")
-    return ",".join([str(tmp_path), *current[1:]])
+    return ",".join([str(tmp_path), *configured_addons_path()[1:]])
 
 
 def test_upgrade_keeps_the_settings_and_the_live_session(previous_release, browser):

@@ -340,7 +340,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             updateWarning(Date.now());
         },
         leave: follow,
-        stay: () => exit && !left && inUse() && resume(),
+        stay: () => exit && inUse() && resume(),
         saving: () => otherTabsSaving++,
         saved: () => otherTabsSaving--,
         logout: ({ reason }) => {

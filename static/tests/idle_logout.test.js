@@ -555,13 +555,13 @@ test("logging out by hand takes the other tabs along", async () => {
     expect(browser.location.pathname).toBe("/web/session/logout");
 });
 
-/** The web client showing the note's form, with a 1-minute timeout. */
-async function openNoteForm() {
+/** The web client showing a record's form (the note's by default), with a 1-minute timeout. */
+async function openNoteForm(resModel = "idle.note") {
     patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
     await mountWebClient();
     await getService("action").doAction({
         type: "ir.actions.act_window",
-        res_model: "idle.note",
+        res_model: resModel,
         res_id: 1,
         views: [[false, "form"]],
     });
@@ -581,14 +581,7 @@ test("a valid unsaved record is saved before leaving", async () => {
 
 test("what an editor commits asynchronously is saved before leaving", async () => {
     onRpc("web_save", ({ args }) => expect.step(`save ${args[1].body}`));
-    patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
-    await mountWebClient();
-    await getService("action").doAction({
-        type: "ir.actions.act_window",
-        res_model: "idle.memo",
-        res_id: 1,
-        views: [[false, "form"]],
-    });
+    await openNoteForm("idle.memo");
     await contains(".o_slow_commit").edit("Typed in the editor", { confirm: false });
     await advanceTime(MINUTE);
     await advanceLeave();
