@@ -9,6 +9,7 @@ import requests
 from helpers import (
     REFUSED_AFTER_S,
     click_heading,
+    install_clock,
     login,
     on_login_page,
     session_is_open,
@@ -124,6 +125,37 @@ def test_a_tab_opened_after_the_timeout_leaves_at_once(odoo, browser):
         assert session_is_open(other_user, odoo)
     finally:
         other_user.quit()
+
+
+def test_leaving_at_the_load_never_spoils_the_next_login_nor_revives_the_session(
+    odoo, browser
+):
+    """The page leaves while Odoo's bus connects on its own: that connection may neither
+    bring the session back nor hand the browser its old cookie (a refused login). Each
+    round is a race, so it is run several times."""
+    install_clock(browser)
+    login(browser, odoo, "/odoo/settings")
+    for round_ in range(1, 9):
+        wait_for(browser, "#idle_logout_setting")
+        ended = browser.get_cookie("session_id")["value"]
+        odoo_tab = browser.current_window_handle
+        browser.switch_to.new_window("tab")
+        install_clock(browser)
+        browser.get(f"{odoo.url}/web/health")
+        browser.switch_to.window(odoo_tab)
+        browser.close()
+        browser.switch_to.window(browser.window_handles[0])
+        # The browser's clock jumps past the timeout; the server saw the session now.
+        browser.execute_script(
+            "localStorage.setItem('e2e.sleep_ms', arguments[0])", round_ * 70_000
+        )
+        browser.get(f"{odoo.url}/odoo/settings")
+        wait_for_login_page(browser, 10)
+        submit_login(browser)
+        gone = requests.get(
+            f"{odoo.url}/odoo", cookies={"session_id": ended}, timeout=30
+        )
+        assert gone.url.split("?")[0].endswith("/web/login"), f"round {round_}"
 
 
 def test_a_save_that_never_answers_does_not_keep_the_session(odoo, browser):

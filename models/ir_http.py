@@ -4,7 +4,7 @@ import time
 import werkzeug.exceptions
 
 from odoo import api, models
-from odoo.http import STORED_SESSION_BYTES, request
+from odoo.http import STORED_SESSION_BYTES, request, root
 
 # Requests made by the web client on its own, never by the user: they are not activity.
 BACKGROUND_PATHS = (
@@ -175,6 +175,30 @@ class IrHttp(models.AbstractModel):
         res = super()._post_logout()
         request.env["ir.http"]._idle_logout_session_ended([request.session.sid])
         return res
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        # The bus connects while a tab leaves at its load: saving the session then could
+        # bring it back, or send a cookie that outruns the next one (a refused login).
+        if request.session.is_dirty and cls._idle_logout_stale_save(request.session):
+            request.session.can_save = False
+        return super()._post_dispatch(response)
+
+    @classmethod
+    def _idle_logout_stale_save(cls, session):
+        """Whether saving this session would write nothing new or bring back one that
+        ended: logged out while this request ran, or ended by the addon before."""
+        # A new session, or one this request logs in or out, is Odoo's to save.
+        if session.should_rotate or request.cookies.get("session_id") != session.sid:
+            return False
+        stored = root.session_store.get(session.sid)
+        if stored:
+            return dict(stored) == dict(session)
+        if session.uid:
+            return True
+        identifier = session.sid[:STORED_SESSION_BYTES]
+        ended = [("session_identifier", "=", identifier), ("revoked", "=", True)]
+        return bool(request.env["res.device.log"].sudo().search_count(ended, limit=1))
 
     @classmethod
     def _authenticate(cls, endpoint):

@@ -1,6 +1,7 @@
 import json
 from unittest.mock import MagicMock, patch
 
+from odoo.http import root
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.bus.models.bus import channel_with_db, dispatch, hashable, json_dump
@@ -120,3 +121,38 @@ class TestIdleLogoutSessionChannel(WebsocketCase):
         self.assertFalse(
             [c for c in channels if str(c).startswith("idle_user_logout.session.")]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutBusAfterTheEnd(WebsocketCase):
+    """A tab that leaves at its load races Odoo's bus, which connects on its own: that
+    connection never brings the session back nor sends its cookie again."""
+
+    _registry_readonly_enabled = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        enable_with_employee_and_portal(cls.env)
+
+    def session_cookies_sent(self, websocket):
+        cookies = websocket.getheaders().get("set-cookie", "")
+        return [part for part in cookies.split(",") if "session_id=" in part]
+
+    def test_connecting_with_an_unchanged_session_sends_no_cookie(self):
+        session = self.authenticate("idle_employee", "idle_employee_pw")
+        # The page that connects the bus was loaded first (its device noted then).
+        self.url_open("/odoo")
+        websocket = self.websocket_connect(cookie=f"session_id={session.sid}")
+        self.assertEqual(self.session_cookies_sent(websocket), [])
+        self.assertEqual(root.session_store.get(session.sid).uid, session.uid)
+
+    def test_connecting_after_an_idle_logout_does_not_revive_the_session(self):
+        session = self.authenticate("idle_employee", "idle_employee_pw")
+        self.url_open("/odoo")
+        self.url_open(
+            "/web/session/logout?idle_logout_reason=browser_idle&redirect=/web/login"
+        )
+        websocket = self.websocket_connect(cookie=f"session_id={session.sid}")
+        self.assertEqual(self.session_cookies_sent(websocket), [])
+        self.assertFalse(root.session_store.get(session.sid))
