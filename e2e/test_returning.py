@@ -133,7 +133,6 @@ def test_leaving_at_the_load_never_spoils_the_next_login_nor_revives_the_session
     """The page leaves while Odoo's bus connects on its own: that connection may neither
     bring the session back nor hand the browser its old cookie (a refused login). Each
     round is a race, so it is run several times."""
-    install_clock(browser)
     login(browser, odoo, "/odoo/settings")
     for round_ in range(1, 9):
         wait_for(browser, "#idle_logout_setting")
