@@ -22,7 +22,6 @@ SEEN_KEY = "idle_logout_seen"
 # Session key holding the time of its login, which its lifetime counts from.
 LOGIN_KEY = "idle_logout_login"
 # What an idle tab tells the logout route, so that the logout is audited.
-LOGOUT_PATH = "/web/session/logout"
 REASON_ARG = "idle_logout_reason"
 BROWSER_REASONS = ("browser_idle", "lifetime")
 # How long past its lifetime the server still accepts a session: its tabs save first.
@@ -46,11 +45,10 @@ def session_storage_key(sid):
     ).hexdigest()[:32]
 
 
-def session_start(session, settings):
-    """When the session's lifetime started: its login, or the switch if later. A
-    session with no login stamp (older than the addon) is stamped now, once."""
-    started = session.setdefault(LOGIN_KEY, settings.lifetime_since or time.time())
-    return max(started, settings.lifetime_since)
+def login_stamp(session, settings):
+    """The session's login stamp. A session with none (older than the addon) is stamped
+    now, once: its lifetime counts from the switch, or from now."""
+    return session.setdefault(LOGIN_KEY, settings.lifetime_since or time.time())
 
 
 def stamp_interval_seconds(timeout_minutes):
@@ -69,6 +67,39 @@ def grace_seconds(timeout_minutes):
     """How long past the timeout the server still accepts a session: the browser reports
     activity once per keepalive period, and the stamp may lag one interval more."""
     return keepalive_seconds(timeout_minutes) + stamp_interval_seconds(timeout_minutes)
+
+
+def verdict(now, seen, login, settings, background=False):
+    """What the server does with a request of a session, from its stamps alone.
+
+    :param float now: the time of the request
+    :param seen: the session's activity stamp; None when it has none yet (older than
+        the switch or the addon: counted from the switch); False for a session never
+        enforced (a portal user's)
+    :param float login: the session's login stamp (see ``login_stamp``), when the
+        settings give sessions a lifetime
+    :param settings: the effective settings, with the server enforcement on
+    :param bool background: a request the web client makes on its own, which is no
+        activity
+    :return: why the request is refused (``"server_idle"``, ``"lifetime"``) or None; and
+        the activity stamp the session gets now, or None to leave it as it is
+    """
+    if seen is False:
+        return None, None
+    stamp = None
+    if seen is None:
+        seen = stamp = settings.enforced_since or now
+    seen = max(seen, settings.enforced_since)
+    minutes, hours = settings.timeout_minutes, settings.max_session_hours
+    if hours and now - max(login, settings.lifetime_since) > (
+        hours * 3600 + LIFETIME_GRACE_SECONDS
+    ):
+        return "lifetime", None
+    if now - seen > minutes * 60 + grace_seconds(minutes):
+        return "server_idle", None
+    if now - seen >= stamp_interval_seconds(minutes) and not background:
+        stamp = now
+    return None, stamp
 
 
 class IrHttp(models.AbstractModel):
@@ -94,10 +125,8 @@ class IrHttp(models.AbstractModel):
     @api.model
     def _idle_logout_session_values(self):
         """What an internal user's page needs to log out on time; nothing for others."""
-        if not self.env.user._is_internal():
-            return {}
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        if not settings.enabled:
+        if not (settings.enabled and self.env.user._is_internal()):
             return {}
         values = {
             "idle_logout_timeout_minutes": settings.timeout_minutes,
@@ -111,7 +140,8 @@ class IrHttp(models.AbstractModel):
             values["idle_logout_warning_seconds"] = settings.warning_seconds
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
-            ends_at = session_start(request.session, settings) + (
+            login = login_stamp(request.session, settings)
+            ends_at = max(login, settings.lifetime_since) + (
                 settings.max_session_hours * 3600
             )
             values["idle_logout_lifetime_hours"] = settings.max_session_hours
@@ -205,24 +235,15 @@ class IrHttp(models.AbstractModel):
         session = request.session
         if session.uid and session.get(SEEN_KEY) is not False:
             cls._idle_logout_enforce(endpoint)
-            # The query string is read on the logout route only, not on every request.
-            if session.uid and request.httprequest.path == LOGOUT_PATH:
-                reason = request.httprequest.args.get(REASON_ARG)
-                if reason in BROWSER_REASONS:
-                    request.env["ir.http"]._idle_logout_ending(
-                        session.uid, session.sid, reason
-                    )
         return super()._authenticate(endpoint)
 
     @classmethod
     def _idle_logout_enforce(cls, endpoint):
-        """End the session when it has been idle or open for too long, else stamp
-        activity."""
+        """Acts on the server's verdict: refuses the session, or stamps its activity."""
         settings = request.env["res.config.settings"]._idle_logout_settings()
         if not (settings.enabled and settings.server_enforcement):
             return
         session = request.session
-        now = time.time()
         seen = session.get(SEEN_KEY)
         if seen is None:
             # Once per session: whether it concerns an internal user at all.
@@ -230,33 +251,31 @@ class IrHttp(models.AbstractModel):
             if not user._is_internal():
                 session[SEEN_KEY] = False
                 return
-            # Not stamped at its login: it predates the switch (or the addon), counted
-            # from it.
-            seen = session[SEEN_KEY] = settings.enforced_since or now
-        seen = max(seen, settings.enforced_since)
-        minutes = settings.timeout_minutes
-        hours = settings.max_session_hours
-        if hours and now - session_start(session, settings) > (
-            hours * 3600 + LIFETIME_GRACE_SECONDS
-        ):
-            cls._idle_logout_refuse(
-                endpoint, "lifetime", {"idle_logout_lifetime": hours}
-            )
-        elif now - seen > minutes * 60 + grace_seconds(minutes):
-            cls._idle_logout_refuse(endpoint, "server_idle", {"idle_logout": minutes})
-        elif now - seen >= stamp_interval_seconds(minutes) and not (
-            request.httprequest.path.startswith(BACKGROUND_PATHS)
-        ):
-            session[SEEN_KEY] = now
+        refusal, stamp = verdict(
+            time.time(),
+            seen,
+            settings.max_session_hours and login_stamp(session, settings),
+            settings,
+            background=request.httprequest.path.startswith(BACKGROUND_PATHS),
+        )
+        if refusal:
+            cls._idle_logout_refuse(endpoint, refusal, settings)
+        elif stamp:
+            session[SEEN_KEY] = stamp
 
     @classmethod
-    def _idle_logout_refuse(cls, endpoint, reason, notice):
+    def _idle_logout_refuse(cls, endpoint, reason, settings):
         session = request.session
         request.env["ir.http"]._idle_logout_ending(session.uid, session.sid, reason)
         session.logout(keep_db=True)
         request.env = api.Environment(request.env.cr, None, session.context)
         # JSON-RPC then answers "session expired"; pages show the login page.
         if endpoint.routing["type"] == "http" and endpoint.routing["auth"] != "public":
+            notice = (
+                {"idle_logout_lifetime": settings.max_session_hours}
+                if reason == "lifetime"
+                else {"idle_logout": settings.timeout_minutes}
+            )
             login = request.redirect_query(
                 "/web/login",
                 {**notice, "redirect": request.httprequest.full_path.rstrip("?")},

@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import str2bool
+from odoo.tools import ormcache, str2bool
 
 ENABLED_PARAM = "idle_user_logout.enabled"
 TIMEOUT_PARAM = "idle_user_logout.timeout_minutes"
@@ -54,6 +54,11 @@ def clamp_warning_seconds(value):
     """0 (silent) for anything that is not a positive number, else at least 20 s."""
     seconds = clamp(value, 0, 0, MAX_TIMEOUT_MINUTES * 60)
     return max(seconds, MIN_WARNING_SECONDS) if seconds else 0
+
+
+def warning_fits(warning_seconds, timeout_minutes):
+    """Whether a warning can be met: it must come before the logout."""
+    return warning_seconds < timeout_minutes * 60
 
 
 def clamp_retention_days(value):
@@ -127,8 +132,9 @@ class ResConfigSettings(models.TransientModel):
     )
 
     @api.model
+    @ormcache(cache="stable")
     def _idle_logout_settings(self):
-        """Effective settings, whatever is stored (parameters are cached: no query)."""
+        """Effective settings, whatever is stored; cached until parameters change."""
         get_param = self.env["ir.config_parameter"].sudo().get_param
         minutes = clamp_timeout_minutes(
             get_param(TIMEOUT_PARAM) or DEFAULT_TIMEOUT_MINUTES
@@ -143,7 +149,7 @@ class ResConfigSettings(models.TransientModel):
             max_session_hours=clamp_session_hours(get_param(MAX_SESSION_HOURS_PARAM)),
             lifetime_since=read_time(get_param(LIFETIME_SINCE_PARAM)),
             # A stored warning as long as the timeout could never be met: silent.
-            warning_seconds=warning if warning < minutes * 60 else 0,
+            warning_seconds=warning if warning_fits(warning, minutes) else 0,
             audit=read_bool(get_param(AUDIT_PARAM)),
             retention_days=clamp_retention_days(
                 get_param(RETENTION_DAYS_PARAM) or DEFAULT_RETENTION_DAYS
@@ -191,7 +197,7 @@ class ResConfigSettings(models.TransientModel):
         enforcement = bool(self.idle_logout_server_enforcement)
         hours = clamp_session_hours(self.idle_logout_max_session_hours)
         warning = clamp_warning_seconds(self.idle_logout_warning_seconds)
-        if warning >= minutes * 60:
+        if not warning_fits(warning, minutes):
             raise ValidationError(
                 self.env._(
                     "The warning must come before the logout: less than %(seconds)s "

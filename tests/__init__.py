@@ -7,3 +7,4 @@ from . import test_session_info
 from . import test_settings
 from . import test_settings_ui
 from . import test_translations
+from . import test_verdict

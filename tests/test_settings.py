@@ -21,6 +21,16 @@ class TestIdleLogoutSettings(TransactionCase):
         self.assertFalse(settings.idle_logout_enabled)
         self.assertEqual(settings.idle_logout_timeout_minutes, 15)
 
+    def test_settings_are_read_once_until_a_parameter_changes(self):
+        settings = self.env["res.config.settings"]
+        first = settings._idle_logout_settings()
+        with self.assertQueryCount(0):
+            self.assertIs(settings._idle_logout_settings(), first, "cached")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "idle_user_logout.timeout_minutes", "7"
+        )
+        self.assertEqual(settings._idle_logout_settings().timeout_minutes, 7)
+
     def test_round_trip(self):
         self.save_settings(idle_logout_enabled=True, idle_logout_timeout_minutes=42)
         self.assertEqual(self.icp.get_param("idle_user_logout.enabled"), "True")

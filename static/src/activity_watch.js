@@ -1,3 +1,6 @@
+import { browser } from "@web/core/browser/browser";
+import { patch } from "@web/core/utils/patch";
+
 /**
  * Clicks and key presses where the presence service does not listen: same-origin frames
  * (editors, viewers, even those that run no script) and windows the page opens itself.
@@ -5,11 +8,8 @@
  */
 const ACTIVITY_EVENTS = ["click", "keydown"];
 
-/**
- * Watches the frames of `win` (not `win` itself, which presence watches) and returns
- * `watchWindow`, to watch another window of the page with its frames.
- */
-export function watchFrames(win, onActivity) {
+/** Watches the frames of this page (not the page itself, which presence watches) and its pop-outs. */
+export function watchFramesAndPopOuts(onActivity) {
     function onLoad({ target }) {
         if (target.tagName === "IFRAME" || target.tagName === "FRAME") {
             watchWindow(target.contentWindow);
@@ -24,17 +24,35 @@ export function watchFrames(win, onActivity) {
         }
     }
 
-    function watchWindow(frameWin) {
+    function watchWindow(win) {
         try {
             for (const type of ACTIVITY_EVENTS) {
-                frameWin.addEventListener(type, onActivity, true);
+                win.addEventListener(type, onActivity, true);
             }
-            watchDocument(frameWin.document);
+            watchDocument(win.document);
         } catch {
             // Cross-origin or sandboxed: out of reach.
         }
     }
 
-    watchDocument(win.document);
-    return watchWindow;
+    watchDocument(document);
+    // Pop-outs are watched when the user goes to them: their document may have been rewritten.
+    const popOuts = new Set();
+    patch(browser, {
+        open() {
+            const win = super.open(...arguments);
+            popOuts.add(win);
+            return win;
+        },
+    });
+    window.documentPictureInPicture?.addEventListener("enter", ({ window }) => popOuts.add(window));
+    browser.addEventListener("blur", () => {
+        for (const win of popOuts) {
+            if (!win || win.closed) {
+                popOuts.delete(win);
+            } else {
+                watchWindow(win);
+            }
+        }
+    });
 }

@@ -2,31 +2,41 @@ import { loadBundle } from "@web/core/assets";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { delay } from "@web/core/utils/concurrency";
-import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
-import { watchFrames } from "./activity_watch";
-import { CHECK_INTERVAL_MS, IdleTimer } from "./idle_timer";
-import { activityReporter, openChannel, storedActivity } from "./tab_channel";
+import { watchFramesAndPopOuts } from "./activity_watch";
+import { IdleTimer } from "./idle_timer";
+import { LEAVE_TIMEOUT_MS, tabChannel } from "./tab_channel";
 
-/** A leaving tab gives the other tabs this long to say that they save their changes... */
-const SAVE_ANSWER_MS = 100;
-/** ...and waits this long at most for those saves before the session ends. */
-const SAVE_TIMEOUT_MS = 3000;
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
+/** A tab watches for idleness, then leaves (its page hidden, its changes saved), then is gone. */
+const WATCHING = "watching";
+const LEAVING = "leaving";
+const GONE = "gone";
 
 /**
  * Ends the session, then shows the login page, which brings the user back here.
  * @param {string} [notice] what the login page says, e.g. `idle_logout=15`
  * @param {string} [reason] why the session ends, for the server's audit trail
  */
-export function idleLogoutUrl(notice, reason) {
+function logoutUrl(notice, reason) {
     const { pathname, search, hash } = browser.location;
     const back = encodeURIComponent(pathname + search + hash);
-    const loginUrl = `/web/login?${notice ? `${notice}&` : ""}redirect=${back}`;
+    const login = `/web/login?${notice ? `${notice}&` : ""}redirect=${back}`;
     const audit = reason ? `idle_logout_reason=${reason}&` : "";
-    return `/web/session/logout?${audit}redirect=${encodeURIComponent(loginUrl)}`;
+    return `/web/session/logout?${audit}redirect=${encodeURIComponent(login)}`;
 }
+
+/** Why a tab leaves: what its login page then says, and what the server audits. */
+const EXIT_URLS = {
+    idle: () => logoutUrl(`idle_logout=${session.idle_logout_timeout_minutes}`, "browser_idle"),
+    lifetime: () =>
+        logoutUrl(`idle_logout_lifetime=${session.idle_logout_lifetime_hours}`, "lifetime"),
+};
+
+/** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
+const exitFor = (reason) => () =>
+    browser.location.assign(EXIT_URLS[reason]?.() ?? "/web/session/logout");
 
 /** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
 function guarded(fn) {
@@ -43,108 +53,49 @@ function logError(error) {
     console.error("idle_user_logout:", error);
 }
 
-/** The warning's code, loaded only when the warning is on (its own bundle). */
-async function loadWarning() {
-    const components = registry.category("idle_user_logout");
-    if (!components.contains("warning")) {
+/** The warning's slot, in a bundle of its own loaded only when the warning is on. */
+async function loadWarningSlot() {
+    const slots = registry.category("idle_user_logout");
+    if (!slots.contains("warning")) {
         await loadBundle("idle_user_logout.assets_warning");
     }
-    return components.get("warning");
+    return slots.get("warning");
 }
-
-/** Told of the windows the page opens itself (pop-outs), while the service runs. */
-let onWindowOpened = null;
-patch(browser, {
-    open() {
-        const win = super.open(...arguments);
-        if (win) {
-            onWindowOpened?.(win);
-        }
-        return win;
-    },
-});
 
 export const idleLogoutService = {
     dependencies: ["bus_service", "overlay", "presence", "ui"],
 
-    /** Saves this page's changes the way Odoo saves when a page is left (the web client's). */
-    async saveChanges(env) {
-        return true;
-    },
-
     start(env, services) {
         // A website page framed in the web client (the website editor) is watched by it.
-        if (!session.idle_logout_timeout_minutes || (session.is_frontend && window.frameElement)) {
-            return null;
-        }
-        try {
-            return startIdleLogout(env, services);
-        } catch (error) {
-            logError(error);
-            return null;
+        if (session.idle_logout_timeout_minutes && !(session.is_frontend && window.frameElement)) {
+            return guarded(startIdleLogout)(env, services);
         }
     },
 };
 
 function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }) {
-    const timeoutMinutes = session.idle_logout_timeout_minutes;
     const lifetimeLeft = session.idle_logout_lifetime_left;
-    const store = storedActivity(session.idle_logout_session_key);
+    const channel = tabChannel({
+        sessionKey: session.idle_logout_session_key,
+        keepaliveMs: session.idle_logout_keepalive * 1000,
+        onMessage: guarded((data) => onMessage[data.type]?.(data)),
+    });
     // The session's idle time began before this page: at its last activity in any page.
     const idleTimer = new IdleTimer(
-        timeoutMinutes * 60_000,
-        Math.min(store.read() || Date.now(), Date.now()),
+        session.idle_logout_timeout_minutes * 60_000,
+        Math.min(channel.storedActivity() || Date.now(), Date.now()),
         lifetimeLeft === undefined ? Infinity : Date.now() + lifetimeLeft * 1000,
         (session.idle_logout_warning_seconds || 0) * 1000
     );
-    // Why a tab leaves: what its login page then says, and what the server audits.
-    const exitUrls = {
-        idle: () => idleLogoutUrl(`idle_logout=${timeoutMinutes}`, "browser_idle"),
-        lifetime: () =>
-            idleLogoutUrl(`idle_logout_lifetime=${session.idle_logout_lifetime_hours}`, "lifetime"),
-    };
-    const channel = openChannel();
-    const postMessage = (message) => channel.postMessage?.(message);
-    // With the server enforcing the timeout too, activity is reported to it at most once
-    // per period it gives, a third of the timeout up to a minute.
-    const keepaliveMs = session.idle_logout_keepalive * 1000 || Infinity;
-    const report = activityReporter({ channel, store, keepaliveMs });
-    let otherTabsSaving = 0;
-    let checkInterval;
-    let deadlineTimeout;
-    let followTimeout;
+    let phase = WATCHING;
+    // Where the tab goes once the session ended, set when it starts leaving.
+    let exitPage;
+    // This tab's save, once per leave.
     let saved;
-    let exit;
-    let left = false;
-    // Work without input was going on at the last look: looked at on every check until it ends.
-    let working = false;
-    // The warning's component once loaded, and how to close it while it is shown.
-    let IdleWarning;
-    let warningLoad;
-    let closeWarning;
-
-    /** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
-    const exitFor = (reason) => () =>
-        browser.location.assign(exitUrls[reason]?.() ?? "/web/session/logout");
-
-    /** Saves this tab's changes once, the way Odoo saves when a page is left. */
-    function saveChanges() {
-        saved ||= (async () => {
-            // What is being typed counts too, as when the user clicks elsewhere.
-            document.activeElement?.blur();
-            await delay(0);
-            return idleLogoutService.saveChanges(env);
-        })().catch(() => false);
-        return saved;
-    }
-
-    /** Leaves the page for good, whichever of the timers and messages calls first. */
-    function leavePage() {
-        if (!left) {
-            left = true;
-            exit();
-        }
-    }
+    // The tab's one timer: its next check while watching, its way out while following.
+    let pending;
+    // The warning's slot, once its code is loaded.
+    let warning;
 
     /** Work without input: a request that blocks the screen, an upload, a call. */
     function isBusy() {
@@ -152,256 +103,193 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         return (
             ui.isBlocked ||
             Object.keys(fileUpload?.uploads || {}).length > 0 ||
-            Boolean(rtc?.state?.channel)
+            !!rtc?.state?.channel
         );
     }
 
     /**
-     * Whether the session is in use after all: activity counted since in any of its
-     * pages, or work without input, which the server hears of too and after which the
-     * timer restarts.
+     * Counts what this tab may have missed, and returns the timer: the session's activity
+     * in its other pages (a page that was frozen missed their messages, the store has it
+     * all) and work without input, which the server hears of too.
      */
-    function inUse() {
-        const now = Date.now();
-        const wasWorking = working;
-        working = isBusy();
-        // A page that was frozen or closed may have missed messages: the store has it all.
-        idleTimer.recordOtherTabActivity(Math.min(store.read(), now));
-        if (working || wasWorking) {
-            idleTimer.recordOtherTabActivity(now);
-            report(now, { toServer: working });
+    function catchUp(now) {
+        idleTimer.recordOtherTabActivity(Math.min(channel.storedActivity(), now));
+        const busy = isBusy();
+        if (idleTimer.noteWork(now, busy)) {
+            channel.report(now, { toServer: busy });
         }
-        return !idleTimer.isExpired(now);
+        return idleTimer;
     }
 
-    /** Checks every 5 seconds, and now. */
-    function startChecking() {
-        checkInterval = browser.setInterval(guarded(check), CHECK_INTERVAL_MS);
-        check();
-    }
-
-    /** A tab in use answered an idle leave: this tab shows its page again and waits on. */
-    function resume() {
-        if (exit && !left) {
-            exit = saved = undefined;
-            browser.clearTimeout(followTimeout);
-            document.body.style.visibility = "";
-            // The tabs that hid to follow this one show their pages again at once.
-            postMessage({ type: "stay" });
-            startChecking();
-        }
-    }
-
-    /** Shows the warning when the logout is near, closes it once the session is in use. */
-    function updateWarning(now) {
-        if (!idleTimer.warningMs || exit) {
+    /** Checks now, then every 5 seconds or at the next deadline if it comes sooner. */
+    function check() {
+        if (phase !== WATCHING) {
             return;
         }
-        if (!IdleWarning) {
-            return loadWarningOnce();
+        const now = Date.now();
+        browser.clearTimeout(pending);
+        // Work without input is looked at from the deadline on, until it ends.
+        if (idleTimer.working || idleTimer.isExpired(now)) {
+            catchUp(now);
+        }
+        if (idleTimer.isOverLifetime(now)) {
+            leave("lifetime");
+        } else if (idleTimer.isExpired(now)) {
+            leave("idle");
+        } else {
+            warn(now);
+            pending = browser.setTimeout(guarded(check), idleTimer.nextCheckDelay(now));
+        }
+    }
+
+    /** Shows the warning when the logout is near, hides it once the session is in use. */
+    function warn(now) {
+        if (!idleTimer.warningMs) {
+            return;
+        }
+        if (!warning) {
+            // A failed load is tried again at the next check.
+            return loadWarningSlot().then((slot) => {
+                warning ||= slot(overlay, guarded(onActivity));
+                check();
+            }, logError);
         }
         if (!idleTimer.isWarning(now)) {
-            return hideWarning();
-        }
-        if (closeWarning) {
-            return;
-        }
-        // Work without input at that moment is use: it restarts the timer, no warning.
-        inUse();
-        if (idleTimer.isWarning(now)) {
-            const props = { deadline: idleTimer.deadline, onStay: guarded(onActivity) };
-            closeWarning = overlay.add(IdleWarning, props);
+            warning.hide();
+        } else if (!warning.shown && catchUp(now).isWarning(now)) {
+            // Work without input at that moment was use: it restarted the timer, no warning.
+            warning.show(idleTimer.deadline);
         }
     }
 
-    /** Loads the warning's code; a failed load is tried again at the next check. */
-    function loadWarningOnce() {
-        warningLoad ||= loadWarning().then(
-            (component) => {
-                IdleWarning = component;
-                check();
-            },
-            (error) => {
-                warningLoad = undefined;
-                logError(error);
-            }
-        );
-    }
-
-    function hideWarning() {
-        closeWarning?.();
-        closeWarning = undefined;
-    }
-
-    /** Stops the timer and takes the page off the screen: no record data stays visible. */
-    function stop(exitPage) {
-        hideWarning();
-        exit = exitPage;
-        browser.clearInterval(checkInterval);
-        browser.clearTimeout(deadlineTimeout);
+    /** Takes the page off the screen and stops the checks: no record data stays visible. */
+    function stop(exit) {
+        phase = LEAVING;
+        exitPage = exit;
+        warning?.hide();
+        browser.clearTimeout(pending);
         document.body.style.visibility = "hidden";
     }
 
-    async function otherTabsSaved() {
-        const deadline = Date.now() + SAVE_TIMEOUT_MS;
-        await delay(SAVE_ANSWER_MS);
-        while (otherTabsSaving > 0 && Date.now() < deadline) {
-            await delay(50);
+    /** Leaves for good, whichever of the timers and messages comes first. */
+    function go(exit) {
+        if (phase === WATCHING) {
+            stop(exit);
         }
+        if (phase === LEAVING) {
+            phase = GONE;
+            exitPage();
+        }
+    }
+
+    /** The session goes on after all: this tab shows its page again, and so do its followers. */
+    function resume() {
+        if (phase === LEAVING) {
+            phase = WATCHING;
+            saved = undefined;
+            document.body.style.visibility = "";
+            channel.post("stay");
+            check();
+        }
+    }
+
+    /** Saves this tab's changes once, the way Odoo saves them when a view is left. */
+    function save() {
+        saved ||= (async () => {
+            // What is being typed counts too, as when the user clicks elsewhere.
+            document.activeElement?.blur();
+            await delay(0);
+            const beforeLeave = [];
+            env.bus.trigger("CLEAR-UNCOMMITTED-CHANGES", beforeLeave);
+            await Promise.all(beforeLeave.map((callback) => callback({ idleLogout: true })));
+        })().catch(() => {});
+        return saved;
     }
 
     /**
      * This tab ends the session: every tab saves its changes, then all leave together.
-     * @param {{ reason?: "idle" | "lifetime", exitPage?: Function }} options no reason: by hand
+     * @param {"idle" | "lifetime"} [reason] none: by hand
      */
-    async function leave({ reason, exitPage = exitFor(reason) }) {
-        if (exit) {
+    async function leave(reason, exit = exitFor(reason)) {
+        if (phase !== WATCHING) {
             return;
         }
-        stop(exitPage);
-        postMessage({ type: "leave", reason });
-        // A save the server never answers does not keep the session: it is given up.
-        const saves = Promise.all([saveChanges(), otherTabsSaved()]);
-        await Promise.race([saves, delay(SAVE_ANSWER_MS + SAVE_TIMEOUT_MS)]);
-        if (reason === "idle" && inUse()) {
+        stop(exit);
+        channel.post("leave", { reason });
+        await channel.allSaved(save());
+        const now = Date.now();
+        if (reason === "idle" && !catchUp(now).isExpired(now)) {
             return resume();
         }
-        postMessage({ type: "logout", reason });
-        leavePage();
+        channel.post("logout", { reason });
+        go();
     }
 
-    /** Another tab ends the session: save here first, then follow it out. */
+    /** Another tab ends the session: this tab saves its changes, then follows it out. */
     async function follow({ reason }) {
         const idle = reason === "idle";
-        // Activity the idle tab missed (a frozen tab, work without input): it is told, and stays.
-        if (idle && inUse()) {
-            postMessage({ type: "activity", at: idleTimer.lastActivity });
-            return;
-        }
-        postMessage({ type: "saving" });
-        if (!exit) {
-            stop(exitFor(reason));
-            const leaveOrResume = () => (idle && inUse() ? resume() : leavePage());
-            followTimeout = browser.setTimeout(
-                guarded(leaveOrResume),
-                SAVE_ANSWER_MS + SAVE_TIMEOUT_MS
-            );
-        }
-        await saveChanges();
-        postMessage({ type: "saved" });
-    }
-
-    /** The server ended the session: another tab's logout URL, a revoked device... */
-    function onSessionEnded() {
-        if (!exit) {
-            stop(() => browser.location.assign(idleLogoutUrl()));
-        }
-        leavePage();
-    }
-
-    function check() {
         const now = Date.now();
-        if (idleTimer.isOverLifetime(now)) {
-            leave({ reason: "lifetime" });
-        } else if ((working || idleTimer.isExpired(now)) && !inUse()) {
-            leave({ reason: "idle" });
-        } else if (!exit) {
-            updateWarning(now);
-            const nextCheck = idleTimer.nextCheckDelay(now);
-            // The deadline comes before the next 5-second check: a one-shot timer meets it.
-            if (nextCheck < CHECK_INTERVAL_MS) {
-                browser.clearTimeout(deadlineTimeout);
-                deadlineTimeout = browser.setTimeout(guarded(check), nextCheck);
-            }
+        // Activity the idle tab missed (a frozen tab, work without input): it is told, and stays.
+        if (idle && !catchUp(now).isExpired(now)) {
+            return channel.post("activity", { at: idleTimer.lastActivity });
         }
+        channel.post("saving");
+        if (phase === WATCHING) {
+            stop(exitFor(reason));
+            const leaveOrResume = () =>
+                idle && !catchUp(Date.now()).isExpired(Date.now()) ? resume() : go();
+            pending = browser.setTimeout(guarded(leaveOrResume), LEAVE_TIMEOUT_MS);
+        }
+        await save();
+        channel.post("saved");
     }
 
     function onActivity() {
         const now = Date.now();
-        if (exit || !idleTimer.recordActivity(now)) {
-            return;
+        if (phase === WATCHING && idleTimer.recordActivity(now)) {
+            // Staying from the warning: every tab and the server hear of it at once.
+            const stayed = !!warning?.shown;
+            warning?.hide();
+            // Only the tab the user works in tells the server (the others hear of it too).
+            channel.report(now, { urgent: stayed, toServer: stayed || document.hasFocus() });
         }
-        // Staying from the warning: every tab and the server hear of it at once.
-        const stayed = Boolean(closeWarning);
-        hideWarning();
-        // Only the tab the user works in tells the server (the others hear of it too).
-        report(now, { urgent: stayed, toServer: stayed || document.hasFocus() });
     }
 
-    // A return to the tab is checked before it counts: it never revives an expired session.
-    function onReturn() {
-        check();
-        onActivity();
-    }
-
+    /** The server ended the session: another tab's logout URL, a revoked device... */
+    const end = () => go(() => browser.location.assign(logoutUrl()));
     const onMessage = {
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
-            updateWarning(Date.now());
+            return phase === WATCHING && warn(Date.now());
         },
         leave: follow,
-        stay: () => exit && inUse() && resume(),
-        saving: () => otherTabsSaving++,
-        saved: () => otherTabsSaving--,
-        logout: ({ reason }) => {
-            if (!exit) {
-                stop(exitFor(reason));
-            }
-            leavePage();
-        },
+        stay: () => phase === LEAVING && !catchUp(Date.now()).isExpired(Date.now()) && resume(),
+        logout: ({ reason }) => go(exitFor(reason)),
     };
-    channel.addEventListener(
-        "message",
-        guarded(({ data }) => onMessage[data.type]?.(data))
-    );
+    const listen = (target, type, handler) => target.addEventListener(type, guarded(handler));
     // Registered before any view's: changes are saved beforehand, so no "Leave site?"
     // prompt or second save may hold the logout.
-    browser.addEventListener("beforeunload", (ev) => exit && ev.stopImmediatePropagation());
-    presence.bus.addEventListener("presence", guarded(onActivity));
-    // This tab's own focus only (a boolean); other tabs' focus arrives as a string.
-    env.bus.addEventListener(
-        "window_focus",
-        guarded(({ detail }) => detail === true && onReturn())
-    );
-    document.addEventListener(
-        "visibilitychange",
-        guarded(() => !document.hidden && check())
-    );
-    browser.addEventListener("pageshow", guarded(check));
-    busService.addEventListener(
+    listen(browser, "beforeunload", (ev) => phase !== WATCHING && ev.stopImmediatePropagation());
+    listen(presence.bus, "presence", onActivity);
+    // This tab's own focus only (a boolean), checked before it counts: a return to the tab
+    // never revives an expired session. Other tabs' focus arrives as a string.
+    listen(env.bus, "window_focus", ({ detail }) => detail === true && (check(), onActivity()));
+    listen(document, "visibilitychange", () => !document.hidden && check());
+    listen(browser, "pageshow", check);
+    listen(
+        busService,
         "BUS:RECONNECTING",
-        guarded(
-            ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && onSessionEnded()
-        )
+        ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && end()
     );
-    busService.subscribe("idle_user_logout/session_ended", guarded(onSessionEnded));
+    busService.subscribe("idle_user_logout/session_ended", guarded(end));
     busService.start();
-    const watchWindow = watchFrames(window, guarded(onActivity));
-    // Pop-outs are watched when the user goes to them: their document may have been rewritten.
-    const openedWindows = new Set();
-    onWindowOpened = (win) => openedWindows.add(win);
-    window.documentPictureInPicture?.addEventListener("enter", ({ window: win }) =>
-        openedWindows.add(win)
-    );
-    browser.addEventListener(
-        "blur",
-        guarded(() => {
-            for (const win of openedWindows) {
-                if (win.closed) {
-                    openedWindows.delete(win);
-                } else {
-                    watchWindow(win);
-                }
-            }
-        })
-    );
+    watchFramesAndPopOuts(guarded(onActivity));
     // One timer, however busy the user: activity only moves a date. A page's load is no
     // activity (a reopened browser, a restored tab): it leaves at once if the session is idle.
-    startChecking();
+    check();
     if (document.hasFocus()) {
         onActivity();
     }
-
     return { leave };
 }
 

@@ -17,6 +17,8 @@ export class IdleTimer {
         this.lastActivity = now;
         this.endsAt = endsAt;
         this.warningMs = warningMs;
+        /** Work without input (a blocked screen, an upload, a call) at the last look. */
+        this.working = false;
     }
 
     /**
@@ -34,6 +36,19 @@ export class IdleTimer {
     /** Counts another tab's activity: that tab shares only activity it counted itself. */
     recordOtherTabActivity(at) {
         this.lastActivity = Math.max(this.lastActivity, at);
+    }
+
+    /**
+     * Notes whether work without input goes on at `now`: while it does, and when it ends,
+     * the session is in use. Returns whether it was.
+     */
+    noteWork(now, busy) {
+        const worked = busy || this.working;
+        this.working = busy;
+        if (worked) {
+            this.recordOtherTabActivity(now);
+        }
+        return worked;
     }
 
     isExpired(now) {

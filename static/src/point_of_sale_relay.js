@@ -1,7 +1,7 @@
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
-import { activityReporter, openChannel, storedActivity } from "./tab_channel";
+import { tabChannel } from "./tab_channel";
 
 /**
  * The Point of Sale has its own lock screen and is never logged out from here; a cashier's
@@ -14,28 +14,26 @@ export const pointOfSaleRelayService = {
         if (!timeoutMs) {
             return;
         }
-        const channel = openChannel();
-        const report = activityReporter({
-            channel,
-            store: storedActivity(session.idle_logout_session_key),
-            keepaliveMs: session.idle_logout_keepalive * 1000 || Infinity,
-        });
         let lastActivity = Date.now();
+        const channel = tabChannel({
+            sessionKey: session.idle_logout_session_key,
+            keepaliveMs: session.idle_logout_keepalive * 1000,
+            onMessage: ({ type, reason }) => {
+                if (
+                    type === "leave" &&
+                    reason === "idle" &&
+                    Date.now() - lastActivity < timeoutMs
+                ) {
+                    channel.post("activity", { at: lastActivity });
+                }
+            },
+        });
         const onActivity = () => {
             lastActivity = Date.now();
-            report(lastActivity, { toServer: true });
+            channel.report(lastActivity, { toServer: true });
         };
         browser.addEventListener("click", onActivity, true);
         browser.addEventListener("keydown", onActivity, true);
-        channel.addEventListener("message", ({ data }) => {
-            if (
-                data.type === "leave" &&
-                data.reason === "idle" &&
-                Date.now() - lastActivity < timeoutMs
-            ) {
-                channel.postMessage({ type: "activity", at: lastActivity });
-            }
-        });
     },
 };
 

@@ -1,84 +1,101 @@
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
+import { delay } from "@web/core/utils/concurrency";
 
 /** Where the pages of the session (one per origin: one cookie) talk to each other. */
 export const CHANNEL_NAME = "idle_user_logout";
 /** Activity is shared with the other pages at most this often (a burst of keys is one message). */
-export const BROADCAST_THROTTLE_MS = 1000;
+const BROADCAST_THROTTLE_MS = 1000;
+/** A leaving page gives the others this long to say that they save their changes... */
+const SAVE_ANSWER_MS = 100;
+/** ...and waits this long in all for the saves; a page that follows it, as long. */
+export const LEAVE_TIMEOUT_MS = SAVE_ANSWER_MS + 3000;
 /** The session's last activity, kept in the browser under a key of that session alone. */
 const STORAGE_PREFIX = "idle_user_logout.activity.";
 
-/** The tabs' channel; without BroadcastChannel (older browsers), a tab on its own. */
-export function openChannel() {
-    try {
-        if (browser.BroadcastChannel) {
-            return new browser.BroadcastChannel(CHANNEL_NAME);
-        }
-    } catch (error) {
-        console.error("idle_user_logout:", error);
-    }
-    return new EventTarget();
-}
-
 /**
- * The session's last activity (epoch ms), kept where its later pages find it: a reopened
+ * The pages of a session and what they tell each other, posted with `post(type, data)`:
+ * - `activity` `{ at }`: a page counted activity at `at` (epoch ms);
+ * - `leave` `{ reason }`: a page ends the session, the others save their changes and follow;
+ * - `saving`, then `saved`: a page saves its changes first (the leaving page waits);
+ * - `stay`: the leaving page stays after all (another was in use), and so do its followers;
+ * - `logout` `{ reason }`: the session ends now.
+ * `reason` is `"idle"`, `"lifetime"`, or none: logged out by hand.
+ *
+ * The session's last activity is also kept where its later pages find it: a reopened
  * browser, a reload, a discarded tab or a new one knows how long the session was idle.
- * One session per origin at a time: the keys of earlier sessions are dropped.
- * @param {string} [sessionKey] the session's own key, from `session_info`
+ *
+ * @param {{ sessionKey?: string, keepaliveMs: number, onMessage: Function }} params the
+ *   session's own key (from `session_info`), how often the server hears of activity (0:
+ *   never), and what this page does with the messages of the others
  */
-export function storedActivity(sessionKey) {
+export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
     const key = sessionKey && STORAGE_PREFIX + sessionKey;
     const storage = browser.localStorage;
+    let channel;
     try {
-        const stale = [...Array(storage.length).keys()]
-            .map((index) => storage.key(index))
-            .filter((name) => name.startsWith(STORAGE_PREFIX) && name !== key);
-        stale.forEach((name) => storage.removeItem(name));
+        channel = new browser.BroadcastChannel(CHANNEL_NAME);
     } catch {
-        // Storage may be off limits (privacy settings): each page then starts afresh.
+        // Without BroadcastChannel (older browsers), a page on its own.
+        channel = new EventTarget();
     }
+    let othersSaving = 0;
+    let lastBroadcast = 0;
+    // The page's own load was a request: the server has seen the session just now.
+    let lastKeepalive = Date.now();
+    // One session per origin at a time: the keys of earlier sessions are dropped.
+    for (const name of Object.keys(storage)) {
+        if (name.startsWith(STORAGE_PREFIX) && name !== key) {
+            storage.removeItem(name);
+        }
+    }
+    const post = (type, data) => channel.postMessage?.({ type, ...data });
+    channel.addEventListener("message", ({ data }) => {
+        othersSaving += { saving: 1, saved: -1 }[data.type] || 0;
+        onMessage(data);
+    });
+
     return {
-        read() {
-            try {
-                return (key && Number(storage.getItem(key))) || 0;
-            } catch {
-                return 0;
-            }
+        post,
+
+        /** The session's last activity in any of its pages, as they stored it. */
+        storedActivity() {
+            return (key && Number(storage.getItem(key))) || 0;
         },
-        write(at) {
+
+        /**
+         * Shares this page's activity: kept for the session's later pages, told to its
+         * other tabs at most once a second, to the server at most once per keepalive.
+         * @param {{ urgent?: boolean, toServer?: boolean }} options urgent: not throttled
+         */
+        report(at, { urgent, toServer } = {}) {
             try {
                 if (key) {
                     storage.setItem(key, String(at));
                 }
             } catch {
-                // As above: the other tabs still hear of it on the channel.
+                // The storage is full: the other tabs still hear of it on the channel.
+            }
+            if (urgent || at - lastBroadcast >= BROADCAST_THROTTLE_MS) {
+                lastBroadcast = at;
+                post("activity", { at });
+            }
+            if (toServer && keepaliveMs && (urgent || at - lastKeepalive >= keepaliveMs)) {
+                lastKeepalive = at;
+                rpc("/web/session/check", {}, { silent: true }).catch(() => {});
             }
         },
-    };
-}
 
-/**
- * Shares this page's activity: kept for the session's later pages, told to its other
- * tabs at most once a second, and to the server at most once per keepalive period.
- * @param {{ channel: EventTarget, store: ReturnType<storedActivity>, keepaliveMs: number }} params
- */
-export function activityReporter({ channel, store, keepaliveMs }) {
-    let lastBroadcast = 0;
-    // The page's own load was a request: the server has seen the session just now.
-    let lastKeepalive = Date.now();
-    /**
-     * @param {number} at when the activity happened
-     * @param {{ urgent?: boolean, toServer?: boolean }} options urgent: not throttled
-     */
-    return (at, { urgent = false, toServer = false } = {}) => {
-        store.write(at);
-        if (urgent || at - lastBroadcast >= BROADCAST_THROTTLE_MS) {
-            lastBroadcast = at;
-            channel.postMessage?.({ type: "activity", at });
-        }
-        if (toServer && keepaliveMs < Infinity && (urgent || at - lastKeepalive >= keepaliveMs)) {
-            lastKeepalive = at;
-            rpc("/web/session/check", {}, { silent: true }).catch(() => {});
-        }
+        /** This page's save and the other pages', waited for `LEAVE_TIMEOUT_MS` at most. */
+        async allSaved(saved) {
+            const deadline = Date.now() + LEAVE_TIMEOUT_MS;
+            const othersSaved = delay(SAVE_ANSWER_MS).then(async () => {
+                while (othersSaving > 0 && Date.now() < deadline) {
+                    await delay(50);
+                }
+            });
+            // A save the server never answers does not keep the session: it is given up.
+            await Promise.race([Promise.all([saved, othersSaved]), delay(LEAVE_TIMEOUT_MS)]);
+        },
     };
 }

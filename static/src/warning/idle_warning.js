@@ -59,4 +59,24 @@ export class IdleWarning extends Component {
     }
 }
 
-registry.category("idle_user_logout").add("warning", IdleWarning);
+/**
+ * Where the warning shows, for the service: opened when the logout is near, closed once
+ * the session is in use. Loaded with the warning, only when it is on.
+ */
+export function idleWarningSlot(overlay, onStay) {
+    let close;
+    return {
+        get shown() {
+            return Boolean(close);
+        },
+        show(deadline) {
+            close ||= overlay.add(IdleWarning, { deadline, onStay });
+        },
+        hide() {
+            close?.();
+            close = undefined;
+        },
+    };
+}
+
+registry.category("idle_user_logout").add("warning", idleWarningSlot);
