@@ -10,9 +10,9 @@ import { LEAVE_TIMEOUT_MS, tabChannel } from "./tab_channel";
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
 /** A tab watches for idleness, then leaves (its page hidden, its changes saved), then is gone. */
-const WATCHING = "watching";
-const LEAVING = "leaving";
-const GONE = "gone";
+const WATCHING = 0;
+const LEAVING = 1;
+const GONE = 2;
 
 /**
  * Ends the session, then shows the login page, which brings the user back here.
@@ -21,22 +21,22 @@ const GONE = "gone";
  */
 function logoutUrl(notice, reason) {
     const { pathname, search, hash } = browser.location;
-    const back = encodeURIComponent(pathname + search + hash);
-    const login = `/web/login?${notice ? `${notice}&` : ""}redirect=${back}`;
+    const login = `/web/login?${notice ? notice + "&" : ""}redirect=`;
     const audit = reason ? `idle_logout_reason=${reason}&` : "";
-    return `/web/session/logout?${audit}redirect=${encodeURIComponent(login)}`;
+    return `/web/session/logout?${audit}redirect=${encodeURIComponent(
+        login + encodeURIComponent(pathname + search + hash)
+    )}`;
 }
 
-/** Why a tab leaves: what its login page then says, and what the server audits. */
-const EXIT_URLS = {
-    idle: () => logoutUrl(`idle_logout=${session.idle_logout_timeout_minutes}`, "browser_idle"),
-    lifetime: () =>
-        logoutUrl(`idle_logout_lifetime=${session.idle_logout_lifetime_hours}`, "lifetime"),
-};
-
 /** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
-const exitFor = (reason) => () =>
-    browser.location.assign(EXIT_URLS[reason]?.() ?? "/web/session/logout");
+function exitFor(reason) {
+    const url = {
+        idle: () => logoutUrl(`idle_logout=${session.idle_logout_timeout_minutes}`, "browser_idle"),
+        lifetime: () =>
+            logoutUrl(`idle_logout_lifetime=${session.idle_logout_lifetime_hours}`, "lifetime"),
+    }[reason];
+    return () => browser.location.assign(url?.() ?? "/web/session/logout");
+}
 
 /** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
 function guarded(fn) {
@@ -53,15 +53,6 @@ function logError(error) {
     console.error("idle_user_logout:", error);
 }
 
-/** The warning's slot, in a bundle of its own loaded only when the warning is on. */
-async function loadWarningSlot() {
-    const slots = registry.category("idle_user_logout");
-    if (!slots.contains("warning")) {
-        await loadBundle("idle_user_logout.assets_warning");
-    }
-    return slots.get("warning");
-}
-
 export const idleLogoutService = {
     dependencies: ["bus_service", "overlay", "presence", "ui"],
 
@@ -74,18 +65,18 @@ export const idleLogoutService = {
 };
 
 function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }) {
-    const lifetimeLeft = session.idle_logout_lifetime_left;
     const channel = tabChannel({
         sessionKey: session.idle_logout_session_key,
         keepaliveMs: session.idle_logout_keepalive * 1000,
         onMessage: guarded((data) => onMessage[data.type]?.(data)),
     });
+    const now = Date.now();
     // The session's idle time began before this page: at its last activity in any page.
     const idleTimer = new IdleTimer(
         session.idle_logout_timeout_minutes * 60_000,
-        Math.min(channel.storedActivity() || Date.now(), Date.now()),
-        lifetimeLeft === undefined ? Infinity : Date.now() + lifetimeLeft * 1000,
-        (session.idle_logout_warning_seconds || 0) * 1000
+        Math.min(channel.storedActivity() || now, now),
+        now + (session.idle_logout_lifetime_left ?? Infinity) * 1000,
+        session.idle_logout_warning_seconds * 1000 || 0
     );
     let phase = WATCHING;
     // Where the tab goes once the session ended, set when it starts leaving.
@@ -97,28 +88,29 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     // The warning's slot, once its code is loaded.
     let warning;
 
-    /** Work without input: a request that blocks the screen, an upload, a call. */
-    function isBusy() {
-        const { file_upload: fileUpload, "discuss.rtc": rtc } = env.services;
-        return (
-            ui.isBlocked ||
-            Object.keys(fileUpload?.uploads || {}).length > 0 ||
-            !!rtc?.state?.channel
-        );
-    }
-
     /**
      * Counts what this tab may have missed, and returns the timer: the session's activity
      * in its other pages (a page that was frozen missed their messages, the store has it
-     * all) and work without input, which the server hears of too.
+     * all) and work without input (a blocked screen, an upload, a call), which the server
+     * hears of too.
      */
     function catchUp(now) {
+        const { file_upload: fileUpload, "discuss.rtc": rtc } = env.services;
+        const busy =
+            ui.isBlocked ||
+            Object.keys(fileUpload?.uploads || {}).length > 0 ||
+            !!rtc?.state?.channel;
         idleTimer.recordOtherTabActivity(Math.min(channel.storedActivity(), now));
-        const busy = isBusy();
         if (idleTimer.noteWork(now, busy)) {
             channel.report(now, { toServer: busy });
         }
         return idleTimer;
+    }
+
+    /** Whether the session is in use after all, once what this tab missed is counted. */
+    function stillInUse() {
+        const now = Date.now();
+        return !catchUp(now).isExpired(now);
     }
 
     /** Checks now, then every 5 seconds or at the next deadline if it comes sooner. */
@@ -137,29 +129,29 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         } else if (idleTimer.isExpired(now)) {
             leave("idle");
         } else {
-            warn(now);
+            if (warning) {
+                warning.update(now);
+            } else if (idleTimer.warningMs) {
+                // A failed load is tried again at the next check.
+                loadWarning().catch(logError);
+            }
             pending = browser.setTimeout(guarded(check), idleTimer.nextCheckDelay(now));
         }
     }
 
-    /** Shows the warning when the logout is near, hides it once the session is in use. */
-    function warn(now) {
-        if (!idleTimer.warningMs) {
-            return;
+    /** The warning's slot comes with its code, a bundle loaded only when the warning is on. */
+    async function loadWarning() {
+        const slots = registry.category("idle_user_logout");
+        if (!slots.contains("warning")) {
+            await loadBundle("idle_user_logout.assets_warning");
         }
-        if (!warning) {
-            // A failed load is tried again at the next check.
-            return loadWarningSlot().then((slot) => {
-                warning ||= slot(overlay, guarded(onActivity));
-                check();
-            }, logError);
-        }
-        if (!idleTimer.isWarning(now)) {
-            warning.hide();
-        } else if (!warning.shown && catchUp(now).isWarning(now)) {
-            // Work without input at that moment was use: it restarted the timer, no warning.
-            warning.show(idleTimer.deadline);
-        }
+        warning ||= slots.get("warning")({
+            overlay,
+            idleTimer,
+            catchUp,
+            onStay: guarded(onActivity),
+        });
+        check();
     }
 
     /** Takes the page off the screen and stops the checks: no record data stays visible. */
@@ -211,33 +203,29 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
      * @param {"idle" | "lifetime"} [reason] none: by hand
      */
     async function leave(reason, exit = exitFor(reason)) {
-        if (phase !== WATCHING) {
-            return;
+        if (phase === WATCHING) {
+            stop(exit);
+            channel.post("leave", { reason });
+            await channel.allSaved(save());
+            if (reason === "idle" && stillInUse()) {
+                return resume();
+            }
+            channel.post("logout", { reason });
+            go();
         }
-        stop(exit);
-        channel.post("leave", { reason });
-        await channel.allSaved(save());
-        const now = Date.now();
-        if (reason === "idle" && !catchUp(now).isExpired(now)) {
-            return resume();
-        }
-        channel.post("logout", { reason });
-        go();
     }
 
     /** Another tab ends the session: this tab saves its changes, then follows it out. */
     async function follow({ reason }) {
         const idle = reason === "idle";
-        const now = Date.now();
         // Activity the idle tab missed (a frozen tab, work without input): it is told, and stays.
-        if (idle && !catchUp(now).isExpired(now)) {
+        if (idle && stillInUse()) {
             return channel.post("activity", { at: idleTimer.lastActivity });
         }
         channel.post("saving");
         if (phase === WATCHING) {
             stop(exitFor(reason));
-            const leaveOrResume = () =>
-                idle && !catchUp(Date.now()).isExpired(Date.now()) ? resume() : go();
+            const leaveOrResume = () => (idle && stillInUse() ? resume() : go());
             pending = browser.setTimeout(guarded(leaveOrResume), LEAVE_TIMEOUT_MS);
         }
         await save();
@@ -260,10 +248,10 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     const onMessage = {
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
-            return phase === WATCHING && warn(Date.now());
+            return phase === WATCHING && warning?.update(Date.now());
         },
         leave: follow,
-        stay: () => phase === LEAVING && !catchUp(Date.now()).isExpired(Date.now()) && resume(),
+        stay: () => phase === LEAVING && stillInUse() && resume(),
         logout: ({ reason }) => go(exitFor(reason)),
     };
     const listen = (target, type, handler) => target.addEventListener(type, guarded(handler));

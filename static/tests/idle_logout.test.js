@@ -185,6 +185,17 @@ test("idle timer: expiry, activity and check delay", () => {
     expect(timer.isExpired(1000 + 3 * MINUTE + 1)).toBe(false);
 });
 
+test("idle timer: work without input is use while it goes on and when it ends", () => {
+    const timer = new IdleTimer(MINUTE, 1000);
+    expect(timer.isExpired(1000 + MINUTE)).toBe(true, { message: "asking changes nothing" });
+    expect(timer.noteWork(1000 + MINUTE, true)).toBe(true);
+    expect(timer.isExpired(1000 + MINUTE)).toBe(false);
+    expect(timer.noteWork(1000 + 2 * MINUTE, false)).toBe(true, { message: "its end too" });
+    expect(timer.lastActivity).toBe(1000 + 2 * MINUTE);
+    expect(timer.noteWork(1000 + 3 * MINUTE, false)).toBe(false);
+    expect(timer.isExpired(1000 + 3 * MINUTE)).toBe(true);
+});
+
 test("idle timer: the lifetime ends it whatever the activity, and is checked on time", () => {
     const timer = new IdleTimer(MINUTE, 1000, 1000 + 3000);
     expect(timer.nextCheckDelay(1000)).toBe(3000);

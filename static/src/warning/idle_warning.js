@@ -62,21 +62,30 @@ export class IdleWarning extends Component {
 /**
  * Where the warning shows, for the service: opened when the logout is near, closed once
  * the session is in use. Loaded with the warning, only when it is on.
+ * @param {{ overlay, idleTimer: IdleTimer, catchUp: Function, onStay: Function }} params
+ *   the overlay service, the tab's timer, what counts the activity the tab missed, and
+ *   what staying does
  */
-export function idleWarningSlot(overlay, onStay) {
+export function idleWarningSlot({ overlay, idleTimer, catchUp, onStay }) {
     let close;
-    return {
+    const slot = {
         get shown() {
             return Boolean(close);
         },
-        show(deadline) {
-            close ||= overlay.add(IdleWarning, { deadline, onStay });
+        update(now) {
+            if (!idleTimer.isWarning(now)) {
+                slot.hide();
+            } else if (!close && catchUp(now).isWarning(now)) {
+                // Work without input at that moment was use: it restarted the timer, no warning.
+                close = overlay.add(IdleWarning, { deadline: idleTimer.deadline, onStay });
+            }
         },
         hide() {
             close?.();
             close = undefined;
         },
     };
+    return slot;
 }
 
 registry.category("idle_user_logout").add("warning", idleWarningSlot);
