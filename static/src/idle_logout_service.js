@@ -21,11 +21,9 @@ const GONE = 2;
  */
 function logoutUrl(notice, reason) {
     const { pathname, search, hash } = browser.location;
-    const login = `/web/login?${notice ? notice + "&" : ""}redirect=`;
-    const audit = reason ? `idle_logout_reason=${reason}&` : "";
-    return `/web/session/logout?${audit}redirect=${encodeURIComponent(
-        login + encodeURIComponent(pathname + search + hash)
-    )}`;
+    const back = encodeURIComponent(pathname + search + hash);
+    const login = encodeURIComponent(`/web/login?${notice ? notice + "&" : ""}redirect=${back}`);
+    return `/web/session/logout?${reason ? `idle_logout_reason=${reason}&` : ""}redirect=${login}`;
 }
 
 /** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
