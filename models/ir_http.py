@@ -210,8 +210,13 @@ class IrHttp(models.AbstractModel):
     def _post_dispatch(cls, response):
         # The bus connects while a tab leaves at its load: saving the session then could
         # bring it back, or send a cookie that outruns the next one (a refused login).
-        if request.session.is_dirty and cls._idle_logout_stale_save(request.session):
-            request.session.can_save = False
+        session = request.session
+        if (
+            session.is_dirty
+            and request.env["res.config.settings"]._idle_logout_settings().enabled
+            and cls._idle_logout_stale_save(session)
+        ):
+            session.can_save = False
         return super()._post_dispatch(response)
 
     @classmethod
