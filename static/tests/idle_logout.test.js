@@ -696,12 +696,34 @@ test("disabled: no channel, no timer, no logout", async () => {
             }
         },
     });
+    const open = browser.open;
     await startService(undefined);
     await click(document.body);
     await advanceTime(24 * 60 * MINUTE);
     expect.verifySteps([]);
     expect(checkDelays).toEqual([]);
     expect(pageHidden()).toBe(false);
+    expect(browser.open).toBe(open, { message: "the pop-outs are left alone" });
+});
+
+test("clicks in a window the page opened count, once the user went to it", async () => {
+    // A pop-out (Discuss, a report): a window of the page's own origin, opened by it.
+    const popOutDocument = document.implementation.createHTMLDocument("pop-out");
+    const popOut = {
+        closed: false,
+        document: popOutDocument,
+        addEventListener: (...args) => popOutDocument.addEventListener(...args),
+    };
+    patchWithCleanup(browser, { open: () => popOut });
+    await startService(1);
+    expect(browser.open("/odoo/discuss")).toBe(popOut);
+    await manuallyDispatchProgrammaticEvent(window, "blur");
+    await advanceTime(50_000);
+    popOutDocument.body.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    await advanceTime(MINUTE - 1);
+    expect.verifySteps([]);
+    await advanceTime(1);
+    await expectLoggedOut();
 });
 
 test("a huge timeout never overflows a browser timer", async () => {
