@@ -29,7 +29,16 @@ def site_packages(python):
 # What an Odoo server receives: the addon's own files, none of the tooling around it.
 SHIPPED = {
     *("__init__.py", "__manifest__.py", "hooks.py", "LICENSE", "README.md"),
-    *("i18n", "migrations", "models", "security", "static", "tests", "views"),
+    *(
+        "controllers",
+        "i18n",
+        "migrations",
+        "models",
+        "security",
+        "static",
+        "tests",
+        "views",
+    ),
 }
 
 

@@ -8,7 +8,7 @@ source "$(dirname "$0")/paths.sh"
 # shellcheck source=/dev/null
 source "$WORK/env"
 ADDON_FILES=(__init__.py __manifest__.py hooks.py LICENSE README.md pyproject.toml
-    i18n migrations models security static tests views)
+    controllers i18n migrations models security static tests views)
 DIST="$REPO/dist"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
