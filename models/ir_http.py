@@ -51,6 +51,11 @@ def login_stamp(session, settings):
     return session.setdefault(LOGIN_KEY, settings.lifetime_since or time.time())
 
 
+def lifetime_start(login, settings):
+    """When the session's lifetime started: its login, or the switch if later."""
+    return max(login, settings.lifetime_since)
+
+
 def stamp_interval_seconds(timeout_minutes):
     """How often a session's activity stamp is written: a quarter of the timeout, one
     minute at most."""
@@ -91,7 +96,7 @@ def verdict(now, seen, login, settings, background=False):
         seen = stamp = settings.enforced_since or now
     seen = max(seen, settings.enforced_since)
     minutes, hours = settings.timeout_minutes, settings.max_session_hours
-    if hours and now - max(login, settings.lifetime_since) > (
+    if hours and now - lifetime_start(login, settings) > (
         hours * 3600 + LIFETIME_GRACE_SECONDS
     ):
         return "lifetime", None
@@ -141,8 +146,8 @@ class IrHttp(models.AbstractModel):
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)
-            ends_at = max(login, settings.lifetime_since) + (
-                settings.max_session_hours * 3600
+            ends_at = (
+                lifetime_start(login, settings) + settings.max_session_hours * 3600
             )
             values["idle_logout_lifetime_hours"] = settings.max_session_hours
             values["idle_logout_lifetime_left"] = int(ends_at - time.time())

@@ -41,7 +41,7 @@ class TestIdleLogoutVerdict(BaseCase):
     def test_lifetime_past_grace_is_refused_whatever_the_activity(self):
         settings = SETTINGS._replace(max_session_hours=8)
         login = NOW - 8 * 3600
-        self.assertEqual(verdict(NOW, NOW, login + 0, settings)[0], None)
+        self.assertEqual(verdict(NOW, NOW, login, settings)[0], None)
         self.assertEqual(verdict(NOW, NOW, login - 60, settings)[0], None)
         self.assertEqual(verdict(NOW, NOW, login - 61, settings), ("lifetime", None))
 
