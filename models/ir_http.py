@@ -1,5 +1,6 @@
 import hashlib
 import time
+from urllib.parse import urlencode
 
 import werkzeug.exceptions
 
@@ -21,9 +22,11 @@ BACKGROUND_PATHS = (
 SEEN_KEY = "idle_logout_seen"
 # Session key holding the time of its login, which its lifetime counts from.
 LOGIN_KEY = "idle_logout_login"
-# What an idle tab tells the logout route, so that the logout is audited.
+# What a tab tells the logout route: why the session ends ("ended": the server ended
+# it already), for the audit and the login page's notice.
 REASON_ARG = "idle_logout_reason"
 BROWSER_REASONS = ("browser_idle", "lifetime")
+ENDED = "ended"
 # How long past its lifetime the server still accepts a session: its tabs save first.
 LIFETIME_GRACE_SECONDS = 60
 # What the pages of a session hear when the server ended it.
@@ -111,6 +114,17 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @api.model
+    def _idle_logout_login_url(self, reason, redirect):
+        """The login page after a logout: it says why, and brings the user back."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        notice = {}
+        if reason == "lifetime" and settings.max_session_hours:
+            notice = {"idle_logout_lifetime": settings.max_session_hours}
+        elif reason in ("browser_idle", "server_idle"):
+            notice = {"idle_logout": settings.timeout_minutes}
+        return "/web/login?" + urlencode({**notice, "redirect": redirect})
+
+    @api.model
     def _idle_logout_notice(self, params):
         """What the login page says after an idle logout, in the visitor's language."""
         minutes = params.get("idle_logout", "")
@@ -149,7 +163,6 @@ class IrHttp(models.AbstractModel):
             ends_at = (
                 lifetime_start(login, settings) + settings.max_session_hours * 3600
             )
-            values["idle_logout_lifetime_hours"] = settings.max_session_hours
             values["idle_logout_lifetime_left"] = int(ends_at - time.time())
         return values
 
@@ -269,25 +282,18 @@ class IrHttp(models.AbstractModel):
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:
-            cls._idle_logout_refuse(endpoint, refusal, settings)
+            cls._idle_logout_refuse(endpoint, refusal)
         elif stamp:
             session[SEEN_KEY] = stamp
 
     @classmethod
-    def _idle_logout_refuse(cls, endpoint, reason, settings):
+    def _idle_logout_refuse(cls, endpoint, reason):
         session = request.session
         request.env["ir.http"]._idle_logout_ending(session.uid, session.sid, reason)
         session.logout(keep_db=True)
         request.env = api.Environment(request.env.cr, None, session.context)
         # JSON-RPC then answers "session expired"; pages show the login page.
         if endpoint.routing["type"] == "http" and endpoint.routing["auth"] != "public":
-            notice = (
-                {"idle_logout_lifetime": settings.max_session_hours}
-                if reason == "lifetime"
-                else {"idle_logout": settings.timeout_minutes}
-            )
-            login = request.redirect_query(
-                "/web/login",
-                {**notice, "redirect": request.httprequest.full_path.rstrip("?")},
-            )
-            werkzeug.exceptions.abort(login)
+            back = request.httprequest.full_path.rstrip("?")
+            login = request.env["ir.http"]._idle_logout_login_url(reason, back)
+            werkzeug.exceptions.abort(request.redirect(login))

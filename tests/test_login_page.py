@@ -1,5 +1,5 @@
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -50,17 +50,47 @@ class TestIdleLogoutLoginPage(HttpCase):
                 self.assertNotIn("<b>x</b>", page)
 
     def test_logout_chain_ends_session_and_lands_on_login_page(self):
+        self.env["ir.config_parameter"].set_param(
+            "idle_user_logout.timeout_minutes", "15"
+        )
         self.authenticate("idle_employee", "idle_employee_pw")
-        login = "/web/login?idle_logout=15&redirect=" + quote("/odoo/settings", safe="")
         response = self.url_open(
-            "/web/session/logout?redirect=" + quote(login, safe=""),
+            "/web/session/logout?idle_logout_reason=browser_idle&redirect="
+            + quote("/odoo/settings", safe=""),
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303)
-        self.assertEqual(urlsplit(response.headers["Location"]).path, "/web/login")
+        location = urlsplit(response.headers["Location"])
+        self.assertEqual(location.path, "/web/login")
+        self.assertEqual(
+            parse_qs(location.query),
+            {"idle_logout": ["15"], "redirect": ["/odoo/settings"]},
+        )
         response = self.url_open(response.headers["Location"])
         self.assertIn("You were logged out after 15 min of inactivity.", response.text)
         self.assertEqual(urlsplit(self.url_open("/odoo").url).path, "/web/login")
+
+    def test_logout_route_says_why_on_the_login_page(self):
+        self.env["ir.config_parameter"].set_param(
+            "idle_user_logout.max_session_hours", "8"
+        )
+        login = "/web/login?idle_logout=15&redirect=" + quote("/odoo/settings", safe="")
+        for query, expected in (
+            ("idle_logout_reason=lifetime&redirect=/odoo", "idle_logout_lifetime=8&"),
+            ("idle_logout_reason=ended&redirect=/odoo", "/web/login?redirect=%2Fodoo"),
+            # A page loaded before an upgrade sent the login page itself.
+            (
+                "idle_logout_reason=browser_idle&redirect=" + quote(login, safe=""),
+                login,
+            ),
+            ("redirect=/odoo/settings", "/odoo/settings"),
+        ):
+            with self.subTest(query=query):
+                self.authenticate("idle_employee", "idle_employee_pw")
+                response = self.url_open(
+                    f"/web/session/logout?{query}", allow_redirects=False
+                )
+                self.assertIn(expected, response.headers["Location"])
 
     def test_back_on_the_same_page_after_logging_in(self):
         for redirect, expected in (

@@ -9,46 +9,29 @@ import { LEAVE_TIMEOUT_MS, tabChannel } from "./tab_channel";
 
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
-/** A tab watches for idleness, then leaves (its page hidden, its changes saved), then is gone. */
-const WATCHING = 0;
-const LEAVING = 1;
-const GONE = 2;
 
 /**
- * Ends the session, then shows the login page, which brings the user back here.
- * @param {string} [notice] what the login page says, e.g. `idle_logout=15`
- * @param {string} [reason] why the session ends, for the server's audit trail
+ * Where a tab goes when the session ends: through the logout route, which says why on the
+ * login page (idle, too old, or `ended` by the server) and brings the user back here; when
+ * logged out by hand, as Odoo does.
  */
-function logoutUrl(notice, reason) {
+function exitFor(reason) {
     const { pathname, search, hash } = browser.location;
     const back = encodeURIComponent(pathname + search + hash);
-    const login = encodeURIComponent(`/web/login?${notice ? notice + "&" : ""}redirect=${back}`);
-    return `/web/session/logout?${reason ? `idle_logout_reason=${reason}&` : ""}redirect=${login}`;
-}
-
-/** Where a tab goes when the session ends: idle or old, with a notice; by hand, as Odoo. */
-function exitFor(reason) {
-    const url = {
-        idle: () => logoutUrl(`idle_logout=${session.idle_logout_timeout_minutes}`, "browser_idle"),
-        lifetime: () =>
-            logoutUrl(`idle_logout_lifetime=${session.idle_logout_lifetime_hours}`, "lifetime"),
-    }[reason];
-    return () => browser.location.assign(url?.() ?? "/web/session/logout");
+    const why = reason === "idle" ? "browser_idle" : reason;
+    const url = why ? `/web/session/logout?idle_logout_reason=${why}&redirect=${back}` : "";
+    return () => browser.location.assign(url || "/web/session/logout");
 }
 
 /** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
 function guarded(fn) {
-    return (...args) => {
+    return async (...args) => {
         try {
-            return Promise.resolve(fn(...args)).catch(logError);
+            return await fn(...args);
         } catch (error) {
-            logError(error);
+            console.error("idle_user_logout:", error);
         }
     };
-}
-
-function logError(error) {
-    console.error("idle_user_logout:", error);
 }
 
 export const idleLogoutService = {
@@ -76,7 +59,8 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         now + (session.idle_logout_lifetime_left ?? Infinity) * 1000,
         session.idle_logout_warning_seconds * 1000 || 0
     );
-    let phase = WATCHING;
+    // Watching for idleness, then leaving (its page hidden, its changes saved), then gone.
+    let phase = "watching";
     // Where the tab goes once the session ended, set when it starts leaving.
     let exitPage;
     // This tab's save, once per leave.
@@ -113,7 +97,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
 
     /** Checks now, then every 5 seconds or at the next deadline if it comes sooner. */
     function check() {
-        if (phase !== WATCHING) {
+        if (phase !== "watching") {
             return;
         }
         const now = Date.now();
@@ -131,7 +115,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
                 warning.update(now);
             } else if (idleTimer.warningMs) {
                 // A failed load is tried again at the next check.
-                loadWarning().catch(logError);
+                guarded(loadWarning)();
             }
             pending = browser.setTimeout(guarded(check), idleTimer.nextCheckDelay(now));
         }
@@ -154,7 +138,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
 
     /** Takes the page off the screen and stops the checks: no record data stays visible. */
     function stop(exit) {
-        phase = LEAVING;
+        phase = "leaving";
         exitPage = exit;
         warning?.hide();
         browser.clearTimeout(pending);
@@ -163,19 +147,19 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
 
     /** Leaves for good, whichever of the timers and messages comes first. */
     function go(exit) {
-        if (phase === WATCHING) {
+        if (phase === "watching") {
             stop(exit);
         }
-        if (phase === LEAVING) {
-            phase = GONE;
+        if (phase === "leaving") {
+            phase = "gone";
             exitPage();
         }
     }
 
     /** The session goes on after all: this tab shows its page again, and so do its followers. */
     function resume() {
-        if (phase === LEAVING) {
-            phase = WATCHING;
+        if (phase === "leaving") {
+            phase = "watching";
             saved = undefined;
             document.body.style.visibility = "";
             channel.post("stay");
@@ -201,7 +185,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
      * @param {"idle" | "lifetime"} [reason] none: by hand
      */
     async function leave(reason, exit = exitFor(reason)) {
-        if (phase === WATCHING) {
+        if (phase === "watching") {
             stop(exit);
             channel.post("leave", { reason });
             await channel.allSaved(save());
@@ -221,7 +205,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             return channel.post("activity", { at: idleTimer.lastActivity });
         }
         channel.post("saving");
-        if (phase === WATCHING) {
+        if (phase === "watching") {
             stop(exitFor(reason));
             const leaveOrResume = () => (idle && stillInUse() ? resume() : go());
             pending = browser.setTimeout(guarded(leaveOrResume), LEAVE_TIMEOUT_MS);
@@ -232,7 +216,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
 
     function onActivity() {
         const now = Date.now();
-        if (phase === WATCHING && idleTimer.recordActivity(now)) {
+        if (phase === "watching" && idleTimer.recordActivity(now)) {
             // Staying from the warning: every tab and the server hear of it at once.
             const stayed = !!warning?.shown;
             warning?.hide();
@@ -242,20 +226,20 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     }
 
     /** The server ended the session: another tab's logout URL, a revoked device... */
-    const end = () => go(() => browser.location.assign(logoutUrl()));
+    const end = () => go(exitFor("ended"));
     const onMessage = {
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
-            return phase === WATCHING && warning?.update(Date.now());
+            return phase === "watching" && warning?.update(Date.now());
         },
         leave: follow,
-        stay: () => phase === LEAVING && stillInUse() && resume(),
+        stay: () => phase === "leaving" && stillInUse() && resume(),
         logout: ({ reason }) => go(exitFor(reason)),
     };
     const listen = (target, type, handler) => target.addEventListener(type, guarded(handler));
     // Registered before any view's: changes are saved beforehand, so no "Leave site?"
     // prompt or second save may hold the logout.
-    listen(browser, "beforeunload", (ev) => phase !== WATCHING && ev.stopImmediatePropagation());
+    listen(browser, "beforeunload", (ev) => phase !== "watching" && ev.stopImmediatePropagation());
     listen(presence.bus, "presence", onActivity);
     // This tab's own focus only (a boolean), checked before it counts: a return to the tab
     // never revives an expired session. Other tabs' focus arrives as a string.

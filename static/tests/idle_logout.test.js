@@ -123,14 +123,16 @@ async function startService(timeoutMinutes, keepalive = false, lifetime = {}) {
     await makeMockEnv();
 }
 
-function logoutUrl(notice, reason) {
+/** The logout route, told why: it shows the login page, which brings the user back here. */
+function logoutUrl(reason) {
     const { pathname, search, hash } = browser.location;
-    const login = `/web/login?${notice}&redirect=${encodeURIComponent(pathname + search + hash)}`;
-    return `/web/session/logout?idle_logout_reason=${reason}&redirect=${encodeURIComponent(login)}`;
+    return `/web/session/logout?idle_logout_reason=${reason}&redirect=${encodeURIComponent(
+        pathname + search + hash
+    )}`;
 }
 
-function idleLogoutUrl(minutes = 1) {
-    return logoutUrl(`idle_logout=${minutes}`, "browser_idle");
+function idleLogoutUrl() {
+    return logoutUrl("browser_idle");
 }
 
 function pageHidden() {
@@ -145,10 +147,10 @@ async function advanceLeave() {
     }
 }
 
-async function expectLoggedOut(minutes = 1) {
+async function expectLoggedOut() {
     expect(pageHidden()).toBe(true);
     await advanceLeave();
-    expect.verifySteps([idleLogoutUrl(minutes)]);
+    expect.verifySteps([idleLogoutUrl()]);
 }
 
 beforeEach(() => {
@@ -207,7 +209,7 @@ test("idle timer: the lifetime ends it whatever the activity, and is checked on 
 
 test("the session's lifetime takes every tab along, however busy the user", async () => {
     const tab = otherTab();
-    const lifetime = { idle_logout_lifetime_left: 95, idle_logout_lifetime_hours: 8 };
+    const lifetime = { idle_logout_lifetime_left: 95 };
     await startService(1, false, lifetime);
     for (let second = 0; second < 90; second += 10) {
         await advanceTime(10_000);
@@ -219,7 +221,7 @@ test("the session's lifetime takes every tab along, however busy the user", asyn
     await advanceTime(1);
     expect(pageHidden()).toBe(true);
     await advanceLeave();
-    expect.verifySteps([logoutUrl("idle_logout_lifetime=8", "lifetime")]);
+    expect.verifySteps([logoutUrl("lifetime")]);
     await postFromOtherTab(tab, { type: "noop" });
     expect(tab.received.filter(({ type }) => type !== "activity")).toEqual([
         { type: "leave", reason: "lifetime" },
@@ -229,25 +231,19 @@ test("the session's lifetime takes every tab along, however busy the user", asyn
 
 test("a tab in use follows another tab out at the end of the lifetime", async () => {
     const tab = otherTab();
-    await startService(1, false, {
-        idle_logout_lifetime_left: 3600,
-        idle_logout_lifetime_hours: 1,
-    });
+    await startService(1, false, { idle_logout_lifetime_left: 3600 });
     await click(document.body);
     await postFromOtherTab(tab, { type: "leave", reason: "lifetime" });
     expect(pageHidden()).toBe(true);
     await postFromOtherTab(tab, { type: "logout", reason: "lifetime" });
-    expect.verifySteps([logoutUrl("idle_logout_lifetime=1", "lifetime")]);
+    expect.verifySteps([logoutUrl("lifetime")]);
 });
 
 test("a session past its lifetime leaves as soon as the page starts", async () => {
-    await startService(15, false, {
-        idle_logout_lifetime_left: -30,
-        idle_logout_lifetime_hours: 2,
-    });
+    await startService(15, false, { idle_logout_lifetime_left: -30 });
     expect(pageHidden()).toBe(true);
     await advanceLeave();
-    expect.verifySteps([logoutUrl("idle_logout_lifetime=2", "lifetime")]);
+    expect.verifySteps([logoutUrl("lifetime")]);
 });
 
 test("logs out when the timeout passes, not a millisecond before", async () => {
@@ -269,7 +265,7 @@ test("logout URL ends the session and comes back to the current page", async () 
     await advanceTime(MINUTE);
     await advanceLeave();
     expect.verifySteps([
-        "/web/session/logout?idle_logout_reason=browser_idle&redirect=%2Fweb%2Flogin%3Fidle_logout%3D1%26redirect%3D%252Fodoo%252Faction-42%253Fdebug%253D1%2523x",
+        "/web/session/logout?idle_logout_reason=browser_idle&redirect=%2Fodoo%2Faction-42%3Fdebug%3D1%23x",
     ]);
 });
 
@@ -649,7 +645,7 @@ test("the server ending the session takes the tab to the login page at once", as
     await tick();
     expect(pageHidden()).toBe(true);
     expect.verifySteps([
-        "/web/session/logout?redirect=%2Fweb%2Flogin%3Fredirect%3D%252Fodoo%252Faction-42",
+        "/web/session/logout?idle_logout_reason=ended&redirect=%2Fodoo%2Faction-42",
     ]);
 });
 
