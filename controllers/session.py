@@ -3,7 +3,7 @@ from odoo.http import request
 
 from odoo.addons.web.controllers.session import Session
 
-from ..models.ir_http import BROWSER_REASONS, ENDED, REASON_ARG
+from ..models.ir_http import BROWSER_REASONS, LOGOUT_REASONS, REASON_ARG
 
 
 class IdleLogoutSession(Session):
@@ -16,8 +16,6 @@ class IdleLogoutSession(Session):
         if reason in BROWSER_REASONS and session.uid:
             request.env["ir.http"]._idle_logout_ending(session.uid, session.sid, reason)
         # A page loaded before an upgrade sends the login page itself.
-        if reason in (*BROWSER_REASONS, ENDED) and not redirect.startswith(
-            "/web/login"
-        ):
+        if reason in LOGOUT_REASONS and not redirect.startswith("/web/login"):
             redirect = request.env["ir.http"]._idle_logout_login_url(reason, redirect)
         return super().logout(redirect=redirect)

@@ -26,7 +26,7 @@ LOGIN_KEY = "idle_logout_login"
 # it already), for the audit and the login page's notice.
 REASON_ARG = "idle_logout_reason"
 BROWSER_REASONS = ("browser_idle", "lifetime")
-ENDED = "ended"
+LOGOUT_REASONS = (*BROWSER_REASONS, "ended")
 # How long past its lifetime the server still accepts a session: its tabs save first.
 LIFETIME_GRACE_SECONDS = 60
 # What the pages of a session hear when the server ended it.
