@@ -19,8 +19,10 @@ function exitFor(reason) {
     const { pathname, search, hash } = browser.location;
     const back = encodeURIComponent(pathname + search + hash);
     const why = reason === "idle" ? "browser_idle" : reason;
-    const url = why ? `/web/session/logout?idle_logout_reason=${why}&redirect=${back}` : "";
-    return () => browser.location.assign(url || "/web/session/logout");
+    const url = why
+        ? `/web/session/logout?idle_logout_reason=${why}&redirect=${back}`
+        : "/web/session/logout";
+    return () => browser.location.assign(url);
 }
 
 /** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
