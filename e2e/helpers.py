@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -22,6 +23,7 @@ from selenium.common.exceptions import (
     TimeoutException,
 )
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.bidi.common import command_builder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -81,6 +83,89 @@ def create_database(name, *apps):
     )
 
 
+# Databases built once per run (the addon, and the apps some tests need), their assets
+# built too, then copied for each use: an install and a first page cost once.
+TEMPLATES = {
+    "addon": (),
+    "apps": ("mass_mailing", "website", "point_of_sale"),
+    "auth_timeout": ("auth_timeout",),
+}
+# The pages whose bundles a template builds beforehand: the login page, the web client,
+# and a website page where there is a website.
+WARMED_PATHS = ("/web/login", "/odoo", "/contactus")
+
+
+def template_name(key):
+    """The template of this run (tools/test.sh names them; conftest.py otherwise)."""
+    return f"{os.environ['IUL_TEMPLATES']}_{key}"
+
+
+def database_exists(name):
+    found = subprocess.run(
+        [
+            "psql",
+            "-tAd",
+            "postgres",
+            "-c",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return found.stdout.strip() == "1"
+
+
+def build_template(key):
+    """The template `key` of this run, built if it is not there yet."""
+    name = template_name(key)
+    if not database_exists(name):
+        try:
+            create_database(name, *TEMPLATES[key])
+            server = OdooServer(name, free_port(), name=f"template-{key}")
+            try:
+                warm_assets(server)
+            finally:
+                server.stop()
+        except BaseException:
+            drop_database(name)
+            raise
+    return name
+
+
+def warm_assets(server):
+    """Build the bundles of `WARMED_PATHS`, as the first visit of each page would."""
+    http = requests.Session()
+    http.post(
+        f"{server.url}/web/session/authenticate",
+        json={
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"db": server.db, "login": "admin", "password": "admin"},
+        },
+        timeout=60,
+    ).raise_for_status()
+    for path in WARMED_PATHS:
+        page = http.get(f"{server.url}{path}", timeout=300)
+        for asset in sorted(set(re.findall(r"/web/assets/[^\"'<> ]+", page.text))):
+            http.get(f"{server.url}{asset}", timeout=300).raise_for_status()
+
+
+def copy_database(key, name):
+    """A database of its own for a test: a copy of the template `key`, filestore too."""
+    template = build_template(key)
+    subprocess.run(["createdb", "-T", template, name], check=True)
+    source = filestore(template)
+    if source.exists():
+        # Odoo never rewrites a stored file in place: links are copies enough.
+        subprocess.run(["cp", "-al", str(source), str(filestore(name))], check=True)
+    return name
+
+
+def filestore(db):
+    return WORK / "data" / "filestore" / db
+
+
 def odoo_shell(db, code, *options, env=None):
     """Run `code` in `odoo shell` on `db`, as an administrator's script would."""
     subprocess.run(
@@ -95,6 +180,7 @@ def odoo_shell(db, code, *options, env=None):
 
 def drop_database(name):
     subprocess.run(["dropdb", "--if-exists", name], check=False)
+    shutil.rmtree(filestore(name), ignore_errors=True)
 
 
 class OdooServer:
@@ -247,13 +333,26 @@ def chrome_options():
     return options
 
 
-def start_chrome(*flags):
-    """Chromium with the tier's options and `flags` (e.g. a profile of its own)."""
+def start_chrome(*flags, clock=False, skew_s=0):
+    """Chromium with the tier's options and `flags` (e.g. a profile of its own). With
+    `clock`, every page of every tab runs on a clock the test moves (`move_clock`),
+    `skew_s` off the real one."""
     options = chrome_options()
     for flag in flags:
         options.add_argument(flag)
+    # WebDriver BiDi: a preload script reaches every tab, window.open's included.
+    options.web_socket_url = clock
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    driver.clock_offset_s = 0
+    if clock:
+        driver._start_bidi()
+        driver._websocket_connection.execute(
+            command_builder(
+                "script.addPreloadScript",
+                {"functionDeclaration": CLOCK_SCRIPT % (skew_s * 1000)},
+            )
+        )
     return driver
 
 
@@ -319,6 +418,57 @@ def session_is_open(driver, odoo):
     return not response.url.split("?")[0].endswith("/web/login")
 
 
+def session_store(server):
+    """The session store `server` uses (its files, or OCA session_db's table), read and
+    written as Odoo does."""
+    import odoo.addons
+
+    for path in (str(WORK / "addons"), odoo_env()["PEERS_PATH"]):
+        if path not in odoo.addons.__path__:
+            odoo.addons.__path__.append(path)
+    from odoo import http
+
+    if uri := server.env.get("SESSION_DB_URI"):
+        from odoo.addons.session_db.pg_session_store import (
+            PGSessionStore,
+        )
+
+        return PGSessionStore(uri, session_class=http.Session)
+    return http.FilesystemSessionStore(
+        str(WORK / "data" / "sessions"), session_class=http.Session, renew_missing=True
+    )
+
+
+def stored_session(server, session_id):
+    """The session as `server` stored it, its store, and the names of the addon's login
+    and idle stamps, as models/ir_http.py has them."""
+    store = session_store(server)
+    from odoo.addons.idle_user_logout.models.ir_http import (
+        LOGIN_KEY,
+        SEEN_KEY,
+    )
+
+    session = store.get(session_id)
+    assert session.get("uid"), "a logged-in session"
+    return store, session, (LOGIN_KEY, SEEN_KEY)
+
+
+def age_session(server, session_id, seconds):
+    """The session's login and last activity, as the server stamped them, move
+    `seconds` into the past: for the server, that long went by unused."""
+    store, session, keys = stored_session(server, session_id)
+    for key in keys:
+        if session.get(key):
+            session[key] -= seconds
+    store.save(session)
+
+
+def login_time(server, session_id):
+    """When the server counts the session logged in (epoch s), its lifetime's start."""
+    _store, session, (login_key, _seen_key) = stored_session(server, session_id)
+    return session[login_key]
+
+
 def wait_for(driver, selector, timeout=30):
     return WebDriverWait(driver, timeout).until(
         expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector))
@@ -351,44 +501,85 @@ def on_login_page(driver):
 
 
 def wait_for_login_page(driver, timeout):
-    """Wait for the login page; return when the tab started going there (epoch s)."""
+    """Wait for the login page; return when the tab started going there (page time)."""
     WebDriverWait(driver, timeout, poll_frequency=0.25).until(
         lambda d: on_login_page(d)
     )
-    return driver.execute_script("return performance.timeOrigin") / 1000
+    return page_time(
+        driver, driver.execute_script("return performance.timeOrigin") / 1000
+    )
 
 
-# Date.now() shifted by a fixed offset plus one any tab of the origin can change later
-# (localStorage), installed before the page's own scripts: skew and sleep, on demand.
-CLOCK_SCRIPT = """
-(() => {
+# Date.now() shifted by a fixed skew plus what the test moved the clock by, kept in the
+# origin's localStorage for every tab to read; installed before the page's own scripts.
+# It also notes the tab's visibility changes, to tell that a tab really was hidden.
+CLOCK_SCRIPT = """() => {
     const realNow = Date.now.bind(Date);
-    const fixed = %d;
-    const slept = () => Number(localStorage.getItem("e2e.sleep_ms") || 0);
-    Date.now = () => realNow() + fixed + slept();
+    const skew = %d;
+    const moved = () => Number(localStorage.getItem("e2e.clock_ms") || 0);
+    Date.now = () => realNow() + skew + moved();
     const seen = () => sessionStorage.getItem("e2e.visibility") || "";
     document.addEventListener("visibilitychange", () =>
         sessionStorage.setItem("e2e.visibility", seen() + document.visibilityState[0])
     );
-})();
-"""
+}"""
 
 
-def install_clock(driver, skew_ms=0):
-    """Every page this tab loads from now on runs with the controlled clock."""
+def move_clock(driver, seconds, origin=None):
+    """Every page of the browser's `origin` (the current page's) jumps `seconds` ahead,
+    as after a laptop's sleep. Written by the browser itself, so that a frozen page or
+    one whose storage refuses writes is moved too."""
+    driver.clock_offset_s += seconds
+    origin = origin or "/".join(driver.current_url.split("/")[:3])
     driver.execute_cdp_cmd(
-        "Page.addScriptToEvaluateOnNewDocument", {"source": CLOCK_SCRIPT % skew_ms}
+        "DOMStorage.setDOMStorageItem",
+        {
+            "storageId": {"securityOrigin": origin, "isLocalStorage": True},
+            "key": "e2e.clock_ms",
+            "value": str(int(driver.clock_offset_s * 1000)),
+        },
     )
+
+
+def page_time(driver, real=None):
+    """What the pages of a browser with a moved clock read at `real` (epoch s, now)."""
+    return (time.time() if real is None else real) + driver.clock_offset_s
 
 
 def click_heading(driver, text="Auto Logout"):
     """A harmless real click (the title of a settings block). Returns when it was asked
-    (epoch s): the page counts it then or a little later (a loaded machine may take a
+    (page time): the page counts it then or a little later (a loaded machine may take a
     second to answer WebDriver), never before."""
     heading = driver.find_element(By.XPATH, f"//h2[contains(., '{text}')]")
-    asked_at = time.time()
+    asked_at = page_time(driver)
     heading.click()
     return asked_at
+
+
+# The timeout of the tests, 1 minute, and what a visible tab may take past its deadline
+# to start leaving (navigation, a WebDriver poll).
+TIMEOUT_S = 60
+SLACK_S = 5
+# How often a tab checks (idle_timer.js).
+CHECK_S = 5
+
+
+def idle_until_just_before(driver, deadline):
+    """Moves the clock to a check's interval before `deadline` (page time): the tab's
+    next check comes before it, and its own timer then meets the deadline, as it would
+    have after waiting. Returns the real seconds left until the deadline."""
+    early_s = CHECK_S + 1
+    move_clock(driver, deadline - early_s - page_time(driver))
+    return early_s
+
+
+def assert_leaves_on_time(driver, last_activity, timeout_s=TIMEOUT_S):
+    """The tab goes idle past its last activity (page time), and leaves at the deadline,
+    not a second early nor more than `SLACK_S` late."""
+    wait_s = idle_until_just_before(driver, last_activity + timeout_s)
+    left_at = wait_for_login_page(driver, wait_s + SLACK_S + LOGIN_PAGE_LOAD_S)
+    assert timeout_s - 0.5 <= left_at - last_activity <= timeout_s + SLACK_S
+    return left_at
 
 
 def wait_for_bus(driver):

@@ -1,18 +1,24 @@
-"""With Odoo's own auth_timeout installed too, in real time: whichever limit comes first
-wins, with one dialog at most, no loop, no error, and the other limit still holds."""
+"""With Odoo's own auth_timeout installed too: whichever limit comes first wins, with
+one dialog at most, no loop, no error, and the other limit still holds. Their lock runs
+on its own real-time timer once; our timeout on the pages' clock, moved."""
 
 import time
 import uuid
 
 import pytest
 from helpers import (
+    LOGIN_PAGE_LOAD_S,
+    SLACK_S,
     OdooServer,
-    create_database,
+    copy_database,
     drop_database,
     free_port,
+    idle_until_just_before,
     login,
     on_login_page,
+    page_time,
     session_is_open,
+    stored_session,
     submit_login,
     wait_for,
     wait_for_login_page,
@@ -20,7 +26,6 @@ from helpers import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-SLACK_S = 5
 NAME_INPUT = ".o_field_widget[name=name] :is(input, textarea)"
 LOCK_FORM = "form.o_check_identity_form"
 NOTICE = "You were logged out after %d min of inactivity."
@@ -29,8 +34,7 @@ NOTICE = "You were logged out after %d min of inactivity."
 @pytest.fixture(scope="module")
 def both():
     """A server whose database has this addon and auth_timeout."""
-    db = f"iul_e2e_auth_timeout_{uuid.uuid4().hex[:8]}"
-    create_database(db, "auth_timeout")
+    db = copy_database("auth_timeout", f"iul_e2e_auth_timeout_{uuid.uuid4().hex[:8]}")
     server = OdooServer(db, free_port(), name="auth_timeout")
     yield server
     server.stop()
@@ -56,9 +60,17 @@ def dialog_titles(driver):
     )
 
 
-def assert_logged_out_by_us(driver, both, minutes, last_activity):
-    left_at = wait_for_login_page(driver, minutes * 60 + SLACK_S + 10)
+def assert_logged_out_by_us(driver, both, minutes, last_activity, titles=()):
+    """Our logout at `last_activity` + `minutes`, with no dialog but `titles` before."""
+    seen_titles = set()
+    wait_s = idle_until_just_before(driver, last_activity + minutes * 60)
+    deadline = time.time() + wait_s + SLACK_S + LOGIN_PAGE_LOAD_S
+    while not on_login_page(driver) and time.time() < deadline:
+        seen_titles.update(dialog_titles(driver))
+        time.sleep(0.5)
+    left_at = wait_for_login_page(driver, 1)
     assert minutes * 60 - 1 <= left_at - last_activity <= minutes * 60 + SLACK_S
+    assert seen_titles <= set(titles), "no other dialog, no error, before the logout"
     notice = driver.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice").text
     assert notice == NOTICE % minutes
     assert not session_is_open(driver, both)
@@ -80,14 +92,9 @@ def test_our_timeout_first_saves_and_logs_out_without_lock_screen(both, browser)
     field = wait_for(browser, NAME_INPUT)
     field.clear()
     field.send_keys("Saved before the logout")
-    last_activity = time.time()
-    seen_titles = set()
-    while not on_login_page(browser) and time.time() - last_activity < 75:
-        seen_titles.update(dialog_titles(browser))
-        time.sleep(0.5)
+    last_activity = page_time(browser)
 
     assert_logged_out_by_us(browser, both, 1, last_activity)
-    assert seen_titles == set(), "no lock screen, no error, before the logout"
     name = both.call("res.partner", "read", [partner_id], ["name"])[0]["name"]
     assert name == "Saved before the logout"
     assert_back_in_without_lock(browser)
@@ -98,10 +105,11 @@ def test_their_lock_first_unlocking_is_activity_then_our_logout(both, browser):
     login(browser, both, "/odoo/settings")
     wait_for(browser, "#idle_logout_setting")
     browser.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
-    clicked = time.time()
+    clicked = page_time(browser)
 
+    # Their lock, on its own timer, in real time.
     wait_for(browser, LOCK_FORM, timeout=60 + SLACK_S + 10)
-    locked_at = time.time()
+    locked_at = page_time(browser)
     assert 60 - 1 <= locked_at - clicked <= 60 + SLACK_S
     assert not on_login_page(browser)
     assert dialog_titles(browser) == ["Confirm access"], "one dialog, no error"
@@ -109,15 +117,21 @@ def test_their_lock_first_unlocking_is_activity_then_our_logout(both, browser):
     password = wait_for(browser, f"{LOCK_FORM} input[name=password]")
     password.send_keys("admin")
     browser.find_element(By.CSS_SELECTOR, f"{LOCK_FORM} button[type=submit]").click()
-    unlocked = time.time()
+    unlocked = page_time(browser)
     WebDriverWait(browser, 10).until(lambda d: dialog_titles(d) == [])
     wait_for(browser, "#idle_logout_setting")
 
-    # Our 2 minutes count from the unlock, not from the click before the lock.
-    while time.time() - clicked < 120 + SLACK_S + 5:
-        assert not on_login_page(browser), "unlocking was activity"
-        assert set(dialog_titles(browser)) <= {"Confirm access"}
-        time.sleep(1)
-    assert browser.find_elements(By.CSS_SELECTOR, LOCK_FORM), "their lock came back"
-    assert_logged_out_by_us(browser, both, 2, unlocked)
+    # Their lock comes back (its server stamp due; a request of the page's own meets
+    # it): our 2 minutes count from the unlock, not from the click before the lock.
+    sid = browser.get_cookie("session_id")["value"]
+    store, session, _keys = stored_session(both, sid)
+    session["identity-check-next"] = time.time() - 1
+    store.save(session)
+    browser.execute_script(
+        "odoo.__WOWL_DEBUG__.root.env.services.orm.call('res.users', 'check_access',"
+        " ['read'])"
+    )
+    wait_for(browser, LOCK_FORM, timeout=10)
+    assert clicked + 120 < unlocked + 120 - 1, "the click's deadline comes first"
+    assert_logged_out_by_us(browser, both, 2, unlocked, titles={"Confirm access"})
     assert_back_in_without_lock(browser)

@@ -1,6 +1,7 @@
 """Odoo as it is deployed: two servers with --workers and their websocket (gevent)
 processes, --proxy-mode, one database and OCA session_db as the shared session store,
-behind nginx configured as Odoo's deployment documentation says. 1-minute timeout."""
+behind nginx configured as Odoo's deployment documentation says. 1-minute timeout: in
+real time once, then with the pages' clock or the session's stamps moved."""
 
 import subprocess
 import time
@@ -11,17 +12,23 @@ import requests
 from helpers import (
     LOGIN_PAGE_LOAD_S,
     REFUSED_AFTER_S,
+    SLACK_S,
+    TIMEOUT_S,
     Nginx,
     OdooServer,
     addons_path_with_peers,
+    age_session,
     assert_every_page_left,
     click_heading,
-    create_database,
+    copy_database,
     drop_database,
     free_port,
+    idle_until_just_before,
     login,
-    odoo_shell,
+    login_time,
+    move_clock,
     on_login_page,
+    page_time,
     session_is_open,
     start_chrome,
     wait_for,
@@ -31,8 +38,6 @@ from helpers import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-TIMEOUT_S = 60
-SLACK_S = 5
 IDLE_NOTICE = "You were logged out after 1 min of inactivity."
 
 
@@ -41,7 +46,7 @@ def cluster():
     """Two prefork Odoo servers behind nginx; yields (proxy, servers)."""
     db = f"iul_e2e_prod_{uuid.uuid4().hex[:8]}"
     sessions_db = f"iul_prod_sessions_{uuid.uuid4().hex[:8]}"
-    create_database(db)
+    copy_database("addon", db)
     subprocess.run(["createdb", sessions_db], check=True)
     options = (
         *("--workers", "2", "--max-cron-threads", "1", "--proxy-mode"),
@@ -123,8 +128,10 @@ def pages_of_one_session(deployed, browser):
 
 
 def test_an_idle_session_leaves_every_tab_and_is_audited_with_the_client_address(
-    deployed, browser
+    deployed, real_clock_browser
 ):
+    """In real time, nothing moved: the promise itself, as deployed."""
+    browser = real_clock_browser
     deployed.set_param("idle_user_logout.audit", "True")
     login(browser, deployed, "/odoo/settings")
     handles = open_tabs(deployed, browser)
@@ -228,9 +235,13 @@ def test_the_server_refusing_a_session_takes_every_page(deployed, browser):
     pages, other = pages_of_one_session(deployed, browser)
     try:
         deployed.configure(enabled=True, timeout_minutes=1)
-        time.sleep(REFUSED_AFTER_S + 1)
+        # For the server (its stamps in session_db), the session went unused too long.
+        age_session(
+            deployed, browser.get_cookie("session_id")["value"], REFUSED_AFTER_S + 5
+        )
+        ended_at = time.time()
         assert not session_is_open(browser, deployed), "refused by the server"
-        assert_every_page_left(pages, time.time())
+        assert_every_page_left(pages, ended_at)
     finally:
         other.quit()
 
@@ -240,25 +251,16 @@ def test_the_session_lifetime_takes_every_page_however_busy(deployed, browser):
     deployed.set_param("idle_user_logout.max_session_hours", "1")
     try:
         login(browser, deployed, "/odoo/settings")
-        session_id = browser.get_cookie("session_id")["value"]
-        ends_at = time.time() + 40
-        # Logged in 1 hour minus 40 s ago: its login stamp moved back in session_db.
-        odoo_shell(
-            deployed.db,
-            "from odoo.http import root\n"
-            f"session = root.session_store.get({session_id!r})\n"
-            f"session['idle_logout_login'] = {ends_at - 3600}\n"
-            "root.session_store.save(session)\n",
-            f"--addons-path={addons_path_with_peers()}",
-            "--load=base,rpc,web,session_db",
-            env=deployed.env,
-        )
-        browser.refresh()
         pages = [(browser, handle) for handle in open_tabs(deployed, browser)]
-        while time.time() < ends_at - 2:
+        session_id = browser.get_cookie("session_id")["value"]
+        ends_at = page_time(browser, login_time(deployed, session_id) + 3600)
+        # An hour of work later (the pages' clock moved), 12 s before its end.
+        click_heading(browser)
+        move_clock(browser, ends_at - 12 - page_time(browser))
+        while page_time(browser) < ends_at - 2:
             assert not on_login_page(browser), "not a second before its lifetime"
             browser.find_element(By.TAG_NAME, "body").click()
-            time.sleep(5)
+            time.sleep(3)
         notice = "Your session reached its 1-hour limit and was ended."
         assert_every_page_left(pages, ends_at, notice)
     finally:
@@ -285,9 +287,10 @@ def test_the_warning_shows_in_both_tabs_and_staying_in_one_keeps_both(
             )
         )
         last_click = click_heading(browser)
-        wait_for(browser, warning, timeout=TIMEOUT_S)
+        wait_s = idle_until_just_before(browser, last_click + TIMEOUT_S - 20)
+        wait_for(browser, warning, timeout=wait_s + SLACK_S)
         WebDriverWait(browser, SLACK_S).until(lambda d: d.execute_script(in_tab_b))
-        assert time.time() - last_click >= TIMEOUT_S - 20 - 0.5
+        assert page_time(browser) - last_click >= TIMEOUT_S - 20 - 0.5
         browser.find_element(
             By.XPATH, "//button[contains(., 'Stay logged in')]"
         ).click()

@@ -1,9 +1,10 @@
-"""The addon installs and uninstalls cleanly on a fresh database."""
+"""The addon installs and uninstalls cleanly on a fresh database (a copy of the run's
+template, where it was installed on a new database)."""
 
 import subprocess
 import uuid
 
-from helpers import create_database, drop_database, odoo_command
+from helpers import copy_database, drop_database, odoo_command
 
 ADDON = "idle_user_logout"
 
@@ -37,7 +38,7 @@ def addon_traces(db):
 def test_install_then_uninstall_leaves_nothing_behind():
     db = f"iul_install_{uuid.uuid4().hex[:8]}"
     try:
-        create_database(db)
+        copy_database("addon", db)
         enable = "INSERT INTO ir_config_parameter (key, value) VALUES (%r, 'True')"
         query(db, enable % f"{ADDON}.enabled")
         installed = addon_traces(db)

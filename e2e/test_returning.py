@@ -7,11 +7,17 @@ import time
 import pytest
 import requests
 from helpers import (
+    CHECK_S,
+    LOGIN_PAGE_LOAD_S,
     REFUSED_AFTER_S,
+    SLACK_S,
+    TIMEOUT_S,
     click_heading,
-    install_clock,
+    idle_until_just_before,
     login,
+    move_clock,
     on_login_page,
+    page_time,
     session_is_open,
     start_chrome,
     submit_login,
@@ -20,8 +26,6 @@ from helpers import (
 )
 from selenium.webdriver.common.by import By
 
-TIMEOUT_S = 60
-SLACK_S = 5
 NOTICE = "You were logged out after 1 min of inactivity."
 # Installed before the page's scripts: notes, at every frame drawn, whether any part of
 # the web client (its menu, a view) was on screen.
@@ -51,17 +55,13 @@ def defaults_with_one_minute_timeout(odoo):
     odoo.configure(enabled=True, timeout_minutes=1)
 
 
-def chrome_with_profile(profile):
-    """A browser on a profile kept on disk, as a person's browser is between runs."""
-    return start_chrome(f"--user-data-dir={profile}")
-
-
 def open_watched(driver, url):
-    """Open `url` in a page watched from its first script; returns when it was asked."""
+    """Open `url` in a page watched from its first script; returns when it was asked
+    (page time)."""
     driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_SCRIPT}
     )
-    asked_at = time.time()
+    asked_at = page_time(driver)
     driver.get(url)
     return asked_at
 
@@ -76,23 +76,26 @@ def assert_left_at_once_showing_nothing(driver, asked_at):
 
 def test_a_browser_reopened_after_the_timeout_leaves_at_once(odoo):
     with tempfile.TemporaryDirectory() as profile:
-        driver = chrome_with_profile(profile)
+        # A browser on a profile kept on disk, as a person's browser is between runs.
+        driver = start_chrome(f"--user-data-dir={profile}", clock=True)
         try:
             login(driver, odoo, "/odoo/settings")
             wait_for(driver, "#idle_logout_setting")
             last_click = click_heading(driver)
         finally:
             driver.quit()
-        time.sleep(last_click + TIMEOUT_S + 10 - time.time())
 
-        driver = chrome_with_profile(profile)
+        # Reopened past the timeout: its clock is 70 s on.
+        driver = start_chrome(f"--user-data-dir={profile}", clock=True)
         try:
+            driver.get(f"{odoo.url}/web/health")
+            move_clock(driver, last_click + TIMEOUT_S + 10 - page_time(driver))
             asked_at = open_watched(driver, f"{odoo.url}/odoo/settings")
             assert_left_at_once_showing_nothing(driver, asked_at)
             # A new login is never logged out by what the earlier session left.
             submit_login(driver)
             wait_for(driver, "#idle_logout_setting")
-            time.sleep(10)
+            time.sleep(6)
             assert not on_login_page(driver)
             assert session_is_open(driver, odoo)
         finally:
@@ -100,12 +103,12 @@ def test_a_browser_reopened_after_the_timeout_leaves_at_once(odoo):
 
 
 def test_a_tab_opened_after_the_timeout_leaves_at_once(odoo, browser):
-    other_user = start_chrome()
+    other_user = start_chrome(clock=True)
     try:
         login(other_user, odoo, "/odoo/settings")
         login(browser, odoo, "/odoo/settings")
         wait_for(browser, "#idle_logout_setting")
-        last_click = click_heading(browser)
+        click_heading(browser)
         # The Odoo tab is closed; the browser stays open on another page.
         browser.switch_to.new_window("tab")
         browser.get(f"{odoo.url}/web/health")
@@ -113,14 +116,17 @@ def test_a_tab_opened_after_the_timeout_leaves_at_once(odoo, browser):
         browser.switch_to.window(odoo_tab)
         browser.close()
         browser.switch_to.window(browser.window_handles[0])
-        # Meanwhile another browser's user works on.
-        for seconds in (35, TIMEOUT_S + 10):
-            time.sleep(last_click + seconds - time.time())
+        # Meanwhile another browser's user works on, for 70 s.
+        for seconds in (35, 35):
+            for driver in (browser, other_user):
+                move_clock(driver, seconds)
+            time.sleep(1)
             click_heading(other_user)
 
         browser.switch_to.new_window("tab")
         asked_at = open_watched(browser, f"{odoo.url}/odoo/settings")
         assert_left_at_once_showing_nothing(browser, asked_at)
+        time.sleep(5)
         assert not on_login_page(other_user), "another browser's session goes on"
         assert session_is_open(other_user, odoo)
     finally:
@@ -139,15 +145,12 @@ def test_leaving_at_the_load_never_spoils_the_next_login_nor_revives_the_session
         ended = browser.get_cookie("session_id")["value"]
         odoo_tab = browser.current_window_handle
         browser.switch_to.new_window("tab")
-        install_clock(browser)
         browser.get(f"{odoo.url}/web/health")
         browser.switch_to.window(odoo_tab)
         browser.close()
         browser.switch_to.window(browser.window_handles[0])
         # The browser's clock jumps past the timeout; the server saw the session now.
-        browser.execute_script(
-            "localStorage.setItem('e2e.sleep_ms', arguments[0])", round_ * 70_000
-        )
+        move_clock(browser, 70)
         browser.get(f"{odoo.url}/odoo/settings")
         wait_for_login_page(browser, 10)
         submit_login(browser)
@@ -166,9 +169,10 @@ def test_a_save_that_never_answers_does_not_keep_the_session(odoo, browser):
         "Fetch.enable", {"patterns": [{"urlPattern": "*/web_save*"}]}
     )
     field.send_keys(" and stuck")
-    last_key = time.time()
+    last_key = page_time(browser)
 
-    left_at = wait_for_login_page(browser, TIMEOUT_S + 15)
+    move_clock(browser, TIMEOUT_S)
+    left_at = wait_for_login_page(browser, 15)
     assert left_at - last_key <= TIMEOUT_S + 10
     assert not session_is_open(browser, odoo), "the session ended on the server"
     # What was lost is what an invalid record loses: the change was never written.
@@ -176,8 +180,9 @@ def test_a_save_that_never_answers_does_not_keep_the_session(odoo, browser):
 
 
 def test_the_server_ends_a_session_nobody_used_and_keeps_one_at_work(odoo, browser):
-    """The option never ticked: a login left unused is refused after timeout + grace,
-    while a page whose screen is blocked by a request keeps its session."""
+    """In real time, once: a login left unused is refused after timeout + grace by the
+    server's own clock, while a page whose screen is blocked by a request keeps its
+    session. The option was never ticked: it is on by default."""
     unused = requests.Session()
     answer = unused.post(
         f"{odoo.url}/web/session/authenticate",
@@ -193,7 +198,7 @@ def test_the_server_ends_a_session_nobody_used_and_keeps_one_at_work(odoo, brows
     wait_for(browser, "#idle_logout_setting")
     # A long report or import blocks the screen: no input, no request of its own.
     browser.execute_script("odoo.__WOWL_DEBUG__.root.env.services.ui.block()")
-    blocked_at = time.time()
+    blocked_at = page_time(browser)
     time.sleep(REFUSED_AFTER_S + 5)
 
     page = unused.get(f"{odoo.url}/odoo", timeout=30)
@@ -201,7 +206,12 @@ def test_the_server_ends_a_session_nobody_used_and_keeps_one_at_work(odoo, brows
     assert not on_login_page(browser)
     assert session_is_open(browser, odoo), "the blocked page is at work"
     browser.execute_script("odoo.__WOWL_DEBUG__.root.env.services.ui.unblock()")
-    left_at = wait_for_login_page(browser, TIMEOUT_S + SLACK_S + 10)
+    unblocked_at = page_time(browser)
+    # The tab's next check sees the work ended: the idle time counts from then.
+    time.sleep(CHECK_S + 1)
+    idle_until_just_before(browser, unblocked_at + TIMEOUT_S)
+    left_at = wait_for_login_page(browser, CHECK_S + SLACK_S + LOGIN_PAGE_LOAD_S)
+    assert left_at - unblocked_at >= TIMEOUT_S - 0.5, "counted from the work's end"
     assert left_at - blocked_at >= REFUSED_AFTER_S + TIMEOUT_S - 1
 
 
@@ -210,9 +220,10 @@ def test_a_frozen_tab_reloaded_after_the_timeout_leaves_at_once(odoo, browser):
     timeout, as when it was discarded and the user comes back, it shows nothing."""
     login(browser, odoo, "/odoo/settings")
     wait_for(browser, "#idle_logout_setting")
-    last_click = click_heading(browser)
+    click_heading(browser)
     browser.execute_cdp_cmd("Page.setWebLifecycleState", {"state": "frozen"})
-    time.sleep(last_click + TIMEOUT_S + 10 - time.time())
+    move_clock(browser, TIMEOUT_S + 10, origin=odoo.url)
+    time.sleep(SLACK_S + 2)
     where = browser.execute_cdp_cmd(
         "Runtime.evaluate", {"expression": "location.pathname", "timeout": 2000}
     )
@@ -221,6 +232,6 @@ def test_a_frozen_tab_reloaded_after_the_timeout_leaves_at_once(odoo, browser):
     browser.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_SCRIPT}
     )
-    asked_at = time.time()
+    asked_at = page_time(browser)
     browser.execute_cdp_cmd("Page.reload", {})
     assert_left_at_once_showing_nothing(browser, asked_at)

@@ -1,14 +1,22 @@
-"""The optional warning before the logout (WCAG 2.2.1), in real time and real Chromium:
-two tabs of one session, a 1-minute timeout, a warning 20 s before."""
+"""The optional warning before the logout (WCAG 2.2.1) in real Chromium: two tabs of one
+session, a 1-minute timeout, a warning 20 s before; the pages' clock is moved."""
 
 import time
 
 import pytest
-from helpers import WORK, click_heading, login, wait_for, wait_for_login_page
+from helpers import (
+    TIMEOUT_S,
+    WORK,
+    click_heading,
+    idle_until_just_before,
+    login,
+    page_time,
+    wait_for,
+    wait_for_login_page,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-TIMEOUT_S = 60
 WARNING_S = 20
 # A tab's timers and a WebDriver poll: the warning shows and closes within that.
 SLACK_S = 2
@@ -31,9 +39,9 @@ def warned(driver):
 
 
 def wait_until(driver, condition, timeout):
-    """Wait for `condition(driver)`; return when it held (epoch s)."""
+    """Wait for `condition(driver)`; return when it held (page time)."""
     WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition)
-    return time.time()
+    return page_time(driver)
 
 
 def axe_violations(driver, selector):
@@ -63,15 +71,13 @@ def test_warned_in_both_tabs_stay_from_one_then_both_leave_on_time(odoo, browser
     wait_until(browser, lambda d: d.execute_script("return !!window.tabB.odoo"), 30)
     time.sleep(5)  # tab B's web client is up
     last_activity = click_heading(browser)
+    warn_at = last_activity + TIMEOUT_S - WARNING_S
 
-    shown_a = wait_until(browser, warned, TIMEOUT_S)
+    wait_s = idle_until_just_before(browser, warn_at)
+    shown_a = wait_until(browser, warned, wait_s + SLACK_S)
     shown_b = wait_until(browser, lambda d: d.execute_script(IN_TAB_B), SLACK_S)
     for shown in (shown_a, shown_b):
-        assert (
-            TIMEOUT_S - WARNING_S - 0.5
-            <= shown - last_activity
-            <= TIMEOUT_S - WARNING_S + SLACK_S
-        )
+        assert warn_at - 0.5 <= shown <= warn_at + SLACK_S
     dialog = browser.find_element(By.CSS_SELECTOR, WARNING)
     assert "You will be logged out in" in dialog.text
     assert browser.switch_to.active_element.text == "Stay logged in", (
@@ -80,13 +86,16 @@ def test_warned_in_both_tabs_stay_from_one_then_both_leave_on_time(odoo, browser
     assert axe_violations(browser, ".o_idle_logout_warning") == []
 
     browser.switch_to.active_element.click()
-    stayed = time.time()
+    stayed = page_time(browser)
     wait_until(browser, lambda d: not warned(d), SLACK_S)
     wait_until(browser, lambda d: not d.execute_script(IN_TAB_B), SLACK_S)
 
-    shown_again = wait_until(browser, warned, TIMEOUT_S)
-    assert shown_again - stayed >= TIMEOUT_S - WARNING_S - 0.5, "both tabs were kept"
-    left_a = wait_for_login_page(browser, WARNING_S + 10)
+    warn_again_at = stayed + TIMEOUT_S - WARNING_S
+    wait_s = idle_until_just_before(browser, warn_again_at)
+    shown_again = wait_until(browser, warned, wait_s + SLACK_S)
+    assert shown_again >= warn_again_at - 0.5, "both tabs were kept"
+    wait_s = idle_until_just_before(browser, stayed + TIMEOUT_S)
+    left_a = wait_for_login_page(browser, wait_s + 10)
     tab_b = next(handle for handle in browser.window_handles if handle != tab_a)
     browser.switch_to.window(tab_b)
     left_b = wait_for_login_page(browser, 5)

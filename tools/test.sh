@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test tier on a throwaway database; exits non-zero if any tier fails or skips.
+# Every test tier; exits non-zero if any tier fails or skips. Prints each tier's wall time
+# and the slowest end-to-end tests.
 set -uo pipefail
 # shellcheck source=tools/paths.sh
 source "$(dirname "$0")/paths.sh"
@@ -8,39 +9,90 @@ bash tools/setup.sh || exit 1
 # shellcheck source=/dev/null
 source "$WORK/env"
 
-DB="iul_test_$(date +%s)_$$"
+RUN="iul_$(date +%s)_$$"
+DB="${RUN}_unit"
+# The template databases of this run (e2e/helpers.py): built once, copied per use.
+export IUL_TEMPLATES="${RUN}_tmpl"
 RESULTS="$WORK/results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
-cleanup() { dropdb --if-exists "$DB" 2>/dev/null; rm -rf "$WORK/data/filestore/$DB"; }
+background=()
+cleanup() {
+    for pid in "${background[@]}"; do
+        kill -- "-$pid" 2>/dev/null
+    done
+    for db in $(psql -tAd postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${RUN}%'"); do
+        dropdb --if-exists "$db"
+        rm -rf "$WORK/data/filestore/$db"
+    done
+}
 trap cleanup EXIT
 
 failed=()
+times=()
+started=$SECONDS
 tier() {
-    local name=$1
+    local name=$1 start=$SECONDS
     shift
     printf '\n=== %s ===\n' "$name"
     "$@" || failed+=("$name")
+    times+=("$(printf '%5d s  %s' $((SECONDS - start)) "$name")")
+}
+# A tier run in the background, beside the tiers that assert no timing; its output is
+# printed when it is waited for.
+tier_beside() {
+    local log="$RESULTS/$1.log"
+    shift
+    set -m
+    (tier "$@" > "$log" 2>&1; printf '%s\n' "${failed[@]}" > "$log.failed"; printf '%s\n' "${times[@]}" > "$log.times") &
+    background+=($!)
+    set +m
+}
+wait_beside() {
+    local log="$RESULTS/$1.log"
+    wait "${background[0]}"
+    background=("${background[@]:1}")
+    cat "$log"
+    mapfile -t -O "${#failed[@]}" failed < <(grep . "$log.failed")
+    mapfile -t -O "${#times[@]}" times < "$log.times"
 }
 # pytest-odoo names test modules after the addon directory: run from the addons path.
 odoo_pytest() {
     (cd "$WORK/addons" && "$VENV/bin/pytest" --odoo-config "$ODOO_CONF" \
         --odoo-database "$DB" --odoo-log-level warn --odoo-http "$@")
 }
+e2e() {
+    (cd e2e && "$VENV/bin/pytest" "$@")
+}
 
-printf '=== installing idle_user_logout in %s ===\n' "$DB"
-$ODOO_CMD -c "$ODOO_CONF" -d "$DB" -i idle_user_logout --stop-after-init --log-level=warn \
-    || { echo "installation failed"; exit 1; }
+printf '=== installing idle_user_logout in the template %s_addon ===\n' "$IUL_TEMPLATES"
+"$VENV/bin/python" e2e/build_templates.py addon || { echo "installation failed"; exit 1; }
+createdb -T "${IUL_TEMPLATES}_addon" "$DB" || exit 1
+cp -al "$WORK/data/filestore/${IUL_TEMPLATES}_addon" "$WORK/data/filestore/$DB" || exit 1
+
+# Heavy work that asserts no timing, beside the light tiers: Odoo's own suites (their
+# databases of their own) and the other templates.
+tier_beside suites "0. Odoo's own suites beside the addon (e2e/test_odoo_suites.py)" \
+    e2e test_odoo_suites.py --junitxml "$RESULTS/suites.xml"
+tier_beside templates "0. Template databases (apps, auth_timeout)" \
+    "$VENV/bin/python" e2e/build_templates.py apps auth_timeout
 
 # shellcheck disable=SC2086
 tier "1. Python tests (pytest-odoo)" odoo_pytest idle_user_logout/tests \
     --ignore idle_user_logout/tests/test_js.py --junitxml "$RESULTS/python.xml" ${PYTEST_ARGS:-}
 tier "2. JS unit tests (Hoot in Chromium)" odoo_pytest idle_user_logout/tests/test_js.py \
     --junitxml "$RESULTS/hoot.xml"
-# shellcheck disable=SC2086
-tier "3. End-to-end (Selenium, own Odoo server)" "$VENV/bin/pytest" e2e \
-    --junitxml "$RESULTS/e2e.xml" ${E2E_ARGS:-}
-tier "4. Lint (ruff, pylint-odoo, eslint, prettier)" bash tools/lint.sh
+tier "3. Lint (ruff, pylint-odoo, eslint, prettier)" bash tools/lint.sh
+wait_beside templates
+wait_beside suites
 
+# Alone on the machine: it measures time.
+# shellcheck disable=SC2086
+tier "4. End-to-end (Selenium, own Odoo servers)" e2e --ignore test_odoo_suites.py \
+    --durations=10 --junitxml "$RESULTS/e2e.xml" ${E2E_ARGS:-}
+
+printf '\n=== wall time of each tier ===\n'
+printf '%s\n' "${times[@]}"
+printf '%5d s  in all\n' $((SECONDS - started))
 "$VENV/bin/python" tools/summary.py "$RESULTS"/*.xml || failed+=("summary")
 if [ ${#failed[@]} -gt 0 ]; then
     printf 'FAILED: %s\n' "${failed[@]}"
