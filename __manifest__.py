@@ -1,7 +1,7 @@
 {
     "name": "Idle User Logout",
     "summary": "Log internal users out of the web client after a period of inactivity",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Hidden/Tools",
     "license": "LGPL-3",
     "author": "idle_user_logout developers",
@@ -9,6 +9,7 @@
     "data": [
         "security/ir.model.access.csv",
         "views/idle_user_logout_log_views.xml",
+        "views/res_groups_views.xml",
         "views/res_config_settings_views.xml",
         "views/webclient_templates.xml",
     ],

@@ -3,7 +3,7 @@ from odoo.http import request
 
 from odoo.addons.web.controllers.session import Session
 
-from ..models.ir_http import BROWSER_REASONS, LOGOUT_REASONS, REASON_ARG
+from ..models.ir_http import BROWSER_REASONS, LOGOUT_REASONS, MINUTES_ARG, REASON_ARG
 
 
 class IdleLogoutSession(Session):
@@ -12,10 +12,14 @@ class IdleLogoutSession(Session):
         # Read from the query: another override of this route (http_routing's) may drop
         # an argument it does not know.
         reason = request.httprequest.args.get(REASON_ARG)
+        page_minutes = request.httprequest.args.get(MINUTES_ARG, type=int)
         session = request.session
+        ir_http = request.env["ir.http"]
         if reason in BROWSER_REASONS and session.uid:
-            request.env["ir.http"]._idle_logout_ending(session.uid, session.sid, reason)
+            ir_http._idle_logout_ending(session.uid, session.sid, reason)
         # A page loaded before an upgrade sends the login page itself.
         if reason in LOGOUT_REASONS and not redirect.startswith("/web/login"):
-            redirect = request.env["ir.http"]._idle_logout_login_url(reason, redirect)
+            redirect = ir_http._idle_logout_login_url(
+                reason, redirect, session.uid, page_minutes
+            )
         return super().logout(redirect=redirect)

@@ -3,4 +3,5 @@ from . import ir_http
 from . import ir_websocket
 from . import res_config_settings
 from . import res_device
+from . import res_groups
 from . import res_users

@@ -20,6 +20,12 @@ class IdleUserLogoutLog(models.Model):
         "res.users", required=True, readonly=True, ondelete="cascade"
     )
     reason = fields.Selection(REASONS, required=True, readonly=True)
+    timeout_minutes = fields.Integer(
+        "Idle Timeout (minutes)",
+        readonly=True,
+        help="The timeout that applied to the user (their groups' rule, or the "
+        "global one).",
+    )
     session_identifier = fields.Char(readonly=True)
     ip_address = fields.Char("IP Address", readonly=True)
     browser = fields.Char(readonly=True)
@@ -36,11 +42,11 @@ class IdleUserLogoutLog(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO idle_user_logout_log (user_id, reason, session_identifier,
-                    ip_address, browser, platform,
+                INSERT INTO idle_user_logout_log (user_id, reason, timeout_minutes,
+                    session_identifier, ip_address, browser, platform,
                     create_uid, create_date, write_uid, write_date)
-                VALUES (%(user_id)s, %(reason)s, %(session_identifier)s,
-                    %(ip_address)s, %(browser)s, %(platform)s,
+                VALUES (%(user_id)s, %(reason)s, %(timeout_minutes)s,
+                    %(session_identifier)s, %(ip_address)s, %(browser)s, %(platform)s,
                     %(user_id)s, %(now)s, %(user_id)s, %(now)s)
                 ON CONFLICT (session_identifier) DO NOTHING
                 """,

@@ -7,6 +7,8 @@ import werkzeug.exceptions
 from odoo import api, models
 from odoo.http import STORED_SESSION_BYTES, request, root
 
+from .res_config_settings import clamp_timeout_minutes
+
 # Requests made by the web client on its own, never by the user: they are not activity.
 BACKGROUND_PATHS = (
     "/websocket",
@@ -26,6 +28,8 @@ LOGIN_KEY = "idle_logout_login"
 # it already), for the audit and the login page's notice.
 REASON_ARG = "idle_logout_reason"
 BROWSER_REASONS = ("browser_idle", "lifetime")
+# ...and the timeout it had, for the notice of a tab whose session another tab ended.
+MINUTES_ARG = "idle_logout_minutes"
 LOGOUT_REASONS = (*BROWSER_REASONS, "ended")
 # How long past its lifetime the server still accepts a session: its tabs save first.
 LIFETIME_GRACE_SECONDS = 60
@@ -77,7 +81,7 @@ def grace_seconds(timeout_minutes):
     return keepalive_seconds(timeout_minutes) + stamp_interval_seconds(timeout_minutes)
 
 
-def verdict(now, seen, login, settings, background=False):
+def verdict(now, seen, login, settings, minutes, background=False):
     """What the server does with a request of a session, from its stamps alone.
 
     :param float now: the time of the request
@@ -87,6 +91,8 @@ def verdict(now, seen, login, settings, background=False):
     :param float login: the session's login stamp (see ``login_stamp``), when the
         settings give sessions a lifetime
     :param settings: the effective settings, with the server enforcement on
+    :param minutes: the user's idle timeout; None for a user exempt from it, whose
+        activity is still stamped (a rule may come later) but never refused
     :param bool background: a request the web client makes on its own, which is no
         activity
     :return: why the request is refused (``"server_idle"``, ``"lifetime"``) or None; and
@@ -98,14 +104,15 @@ def verdict(now, seen, login, settings, background=False):
     if seen is None:
         seen = stamp = settings.enforced_since or now
     seen = max(seen, settings.enforced_since)
-    minutes, hours = settings.timeout_minutes, settings.max_session_hours
+    hours = settings.max_session_hours
     if hours and now - lifetime_start(login, settings) > (
         hours * 3600 + LIFETIME_GRACE_SECONDS
     ):
         return "lifetime", None
-    if now - seen > minutes * 60 + grace_seconds(minutes):
+    if minutes and now - seen > minutes * 60 + grace_seconds(minutes):
         return "server_idle", None
-    if now - seen >= stamp_interval_seconds(minutes) and not background:
+    interval = stamp_interval_seconds(minutes or settings.timeout_minutes)
+    if now - seen >= interval and not background:
         stamp = now
     return None, stamp
 
@@ -114,15 +121,29 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @api.model
-    def _idle_logout_login_url(self, reason, redirect):
-        """The login page after a logout: it says why, and brings the user back."""
+    def _idle_logout_login_url(self, reason, redirect, user_id, page_minutes=None):
+        """The login page after a logout: it says why (the timeout that applied to that
+        user), and brings the user back."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
         notice = {}
         if reason == "lifetime" and settings.max_session_hours:
             notice = {"idle_logout_lifetime": settings.max_session_hours}
         elif reason in ("browser_idle", "server_idle"):
-            notice = {"idle_logout": settings.timeout_minutes}
+            minutes = self._idle_logout_minutes(user_id, settings, page_minutes)
+            notice = {"idle_logout": minutes}
         return "/web/login?" + urlencode({**notice, "redirect": redirect})
+
+    @api.model
+    def _idle_logout_minutes(self, user_id, settings, page_minutes=None):
+        """The idle timeout a user was logged out after: theirs; when the session ended
+        already (a tab following another out), what the page says it had, only shown;
+        else the global one."""
+        user = self.env["res.users"].sudo().browse(user_id)
+        if user:
+            return (
+                user._idle_logout_timeout_minutes(settings) or settings.timeout_minutes
+            )
+        return clamp_timeout_minutes(page_minutes or settings.timeout_minutes)
 
     @api.model
     def _idle_logout_notice(self, params):
@@ -145,18 +166,17 @@ class IrHttp(models.AbstractModel):
     def _idle_logout_session_values(self):
         """What an internal user's page needs to log out on time; nothing for others."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        if not (settings.enabled and self.env.user._is_internal()):
+        user = self.env.user
+        if not (settings.enabled and user._is_internal()):
             return {}
         values = {
-            "idle_logout_timeout_minutes": settings.timeout_minutes,
+            **user._idle_logout_rule_values(settings),
             # Seconds between the reports of a page in use, or False: no enforcement.
             "idle_logout_keepalive": settings.server_enforcement
             and keepalive_seconds(settings.timeout_minutes),
         }
         if request and request.session.sid:
             values["idle_logout_session_key"] = session_storage_key(request.session.sid)
-        if settings.warning_seconds:
-            values["idle_logout_warning_seconds"] = settings.warning_seconds
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)
@@ -192,10 +212,12 @@ class IrHttp(models.AbstractModel):
             if settings.audit:
                 # The device of the request that ends it, as Odoo's device log reads it.
                 user_agent = request.httprequest.user_agent
+                minutes = env["ir.http"]._idle_logout_minutes(user_id, settings)
                 env["idle_user_logout.log"]._record(
                     {
                         "user_id": user_id,
                         "reason": reason,
+                        "timeout_minutes": minutes if reason != "lifetime" else None,
                         "session_identifier": identifier,
                         "ip_address": request.httprequest.remote_addr,
                         "browser": user_agent.browser,
@@ -268,17 +290,17 @@ class IrHttp(models.AbstractModel):
             return
         session = request.session
         seen = session.get(SEEN_KEY)
-        if seen is None:
-            # Once per session: whether it concerns an internal user at all.
-            user = request.env["res.users"].sudo().browse(session.uid)
-            if not user._is_internal():
-                session[SEEN_KEY] = False
-                return
+        user = request.env["res.users"].sudo().browse(session.uid)
+        # Once per session: whether it concerns an internal user at all.
+        if seen is None and not user._is_internal():
+            session[SEEN_KEY] = False
+            return
         refusal, stamp = verdict(
             time.time(),
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
+            user._idle_logout_timeout_minutes(settings),
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:
@@ -289,11 +311,12 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _idle_logout_refuse(cls, endpoint, reason):
         session = request.session
-        request.env["ir.http"]._idle_logout_ending(session.uid, session.sid, reason)
+        user_id = session.uid
+        request.env["ir.http"]._idle_logout_ending(user_id, session.sid, reason)
         session.logout(keep_db=True)
         request.env = api.Environment(request.env.cr, None, session.context)
         # JSON-RPC then answers "session expired"; pages show the login page.
         if endpoint.routing["type"] == "http" and endpoint.routing["auth"] != "public":
             back = request.httprequest.full_path.rstrip("?")
-            login = request.env["ir.http"]._idle_logout_login_url(reason, back)
+            login = request.env["ir.http"]._idle_logout_login_url(reason, back, user_id)
             werkzeug.exceptions.abort(request.redirect(login))

@@ -1,5 +1,6 @@
 import math
 import time
+from collections import Counter
 from typing import NamedTuple
 
 from odoo import api, fields, models
@@ -125,6 +126,16 @@ class ResConfigSettings(models.TransientModel):
         help="Record every session ended for inactivity or for its lifetime: who, "
         "when, how and from which device.",
     )
+    idle_logout_rules_summary = fields.Char(
+        string="Who Gets Which Timeout",
+        compute="_compute_idle_logout_rules_summary",
+    )
+    idle_logout_exempt_user_ids = fields.Many2many(
+        "res.users", compute="_compute_idle_logout_rules_summary"
+    )
+    idle_logout_nobody_logged_out = fields.Boolean(
+        compute="_compute_idle_logout_rules_summary"
+    )
     idle_logout_audit_retention_days = fields.Integer(
         string="Keep Log Entries (days)",
         default=DEFAULT_RETENTION_DAYS,
@@ -155,6 +166,53 @@ class ResConfigSettings(models.TransientModel):
                 get_param(RETENTION_DAYS_PARAM) or DEFAULT_RETENTION_DAYS
             ),
         )
+
+    @api.depends("idle_logout_timeout_minutes")
+    def _compute_idle_logout_rules_summary(self):
+        """How many internal users have each effective timeout, and who is exempt."""
+        users = self.env["res.users"].sudo().search([("share", "=", False)])
+        stored = self._idle_logout_settings()
+        for record in self:
+            minutes = clamp_timeout_minutes(record.idle_logout_timeout_minutes)
+            settings = stored._replace(timeout_minutes=minutes)
+            timeouts = {
+                user: user._idle_logout_timeout_minutes(settings) for user in users
+            }
+            exempt = users.filtered(lambda user, t=timeouts: t[user] is None)
+            counts = Counter(timeout for timeout in timeouts.values() if timeout)
+            parts = [
+                self.env._(
+                    "%(users)s after %(minutes)s min",
+                    users=self._idle_logout_users_label(count),
+                    minutes=timeout,
+                )
+                for timeout, count in sorted(counts.items())
+            ]
+            if exempt:
+                parts.append(
+                    self.env._(
+                        "%(users)s never (exempt)",
+                        users=self._idle_logout_users_label(len(exempt)),
+                    )
+                )
+            record.idle_logout_rules_summary = " · ".join(parts)
+            record.idle_logout_exempt_user_ids = exempt
+            record.idle_logout_nobody_logged_out = bool(users) and exempt == users
+
+    def _idle_logout_users_label(self, count):
+        if count == 1:
+            return self.env._("1 internal user")
+        return self.env._("%(count)s internal users", count=count)
+
+    def action_idle_logout_exempt_users(self):
+        """The internal users never logged out for inactivity, by name."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Never Logged Out for Inactivity"),
+            "res_model": "res.users",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.idle_logout_exempt_user_ids.ids)],
+        }
 
     @api.onchange(
         "idle_logout_timeout_minutes",
@@ -208,6 +266,14 @@ class ResConfigSettings(models.TransientModel):
             )
         icp = self.env["ir.config_parameter"].sudo()
         before = self._idle_logout_settings()
+        # The pages open follow a new timeout or warning without a reload.
+        users = self.env["res.users"]
+        if before.enabled and (minutes, warning) != (
+            before.timeout_minutes,
+            before.warning_seconds,
+        ):
+            users = users.sudo().search([("share", "=", False)])
+        rules_before = users._idle_logout_rules()
         if enforcement and not before.server_enforcement:
             icp.set_param(ENFORCED_SINCE_PARAM, str(int(time.time())))
         if hours and not before.max_session_hours:
@@ -222,4 +288,5 @@ class ResConfigSettings(models.TransientModel):
             RETENTION_DAYS_PARAM,
             str(clamp_retention_days(self.idle_logout_audit_retention_days)),
         )
+        users._idle_logout_tell_new_rules(rules_before)
         return res

@@ -70,6 +70,7 @@ class IdleLogoutCase(HttpCase):
             {
                 "user_id": self.employee.id,
                 "reason": reason,
+                "timeout_minutes": 1,
                 "session_identifier": session_identifier,
                 "ip_address": "127.0.0.1",
                 "browser": "chrome",

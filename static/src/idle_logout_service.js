@@ -12,17 +12,22 @@ const SESSION_EXPIRED_CLOSE_CODE = 4001;
 
 /**
  * Where a tab goes when the session ends: through the logout route, which says why on the
- * login page (idle, too old, or `ended` by the server) and brings the user back here; when
- * logged out by hand, as Odoo does.
+ * login page (idle after `minutes`, too old, or `ended` by the server) and brings the user
+ * back here; when logged out by hand, as Odoo does.
  */
-function exitFor(reason) {
+function exitThrough(reason, minutes) {
     const { pathname, search, hash } = browser.location;
     const back = encodeURIComponent(pathname + search + hash);
-    const why = reason === "idle" ? "browser_idle" : reason;
+    const why = reason === "idle" ? `browser_idle&idle_logout_minutes=${minutes}` : reason;
     const url = why
         ? `/web/session/logout?idle_logout_reason=${why}&redirect=${back}`
         : "/web/session/logout";
     return () => browser.location.assign(url);
+}
+
+/** The idle timeout of the user's rule, in ms: none (Infinity) for an exempt user. */
+function timeoutMsOf(minutes) {
+    return minutes ? minutes * 60_000 : Infinity;
 }
 
 /** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
@@ -40,8 +45,10 @@ export const idleLogoutService = {
     dependencies: ["bus_service", "overlay", "presence", "ui"],
 
     start(env, services) {
+        // An exempt user's timeout is false: their pages still leave when the session ends.
         // A website page framed in the web client (the website editor) is watched by it.
-        if (session.idle_logout_timeout_minutes && !(session.is_frontend && window.frameElement)) {
+        const on = session.idle_logout_timeout_minutes !== undefined;
+        if (on && !(session.is_frontend && window.frameElement)) {
             return guarded(startIdleLogout)(env, services);
         }
     },
@@ -56,11 +63,13 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     const now = Date.now();
     // The session's idle time began before this page: at its last activity in any page.
     const idleTimer = new IdleTimer(
-        session.idle_logout_timeout_minutes * 60_000,
+        timeoutMsOf(session.idle_logout_timeout_minutes),
         Math.min(channel.storedActivity() || now, now),
         now + (session.idle_logout_lifetime_left ?? Infinity) * 1000,
         session.idle_logout_warning_seconds * 1000 || 0
     );
+    /** Where this tab goes when the session ends, and why. */
+    const exitFor = (reason) => exitThrough(reason, idleTimer.timeoutMs / 60_000);
     // Watching for idleness, then leaving (its page hidden, its changes saved), then gone.
     let phase = "watching";
     // Where the tab goes once the session ended, set when it starts leaving.
@@ -119,8 +128,19 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
                 // A failed load is tried again at the next check.
                 guarded(loadWarning)();
             }
-            pending = browser.setTimeout(guarded(check), idleTimer.nextCheckDelay(now));
+            const delay = idleTimer.nextCheckDelay(now);
+            // Nothing to wait for (exempt, no lifetime): no timer at all.
+            if (delay < Infinity) {
+                pending = browser.setTimeout(guarded(check), delay);
+            }
         }
+    }
+
+    /** The user's rule changed (an administrator, a group): counted from the last activity. */
+    function followRule({ idle_logout_timeout_minutes: minutes, idle_logout_warning_seconds }) {
+        idleTimer.timeoutMs = timeoutMsOf(minutes);
+        idleTimer.warningMs = idle_logout_warning_seconds * 1000 || 0;
+        check();
     }
 
     /** The warning's slot comes with its code, a bundle loaded only when the warning is on. */
@@ -254,6 +274,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && end()
     );
     busService.subscribe("idle_user_logout/session_ended", guarded(end));
+    busService.subscribe("idle_user_logout/rule", guarded(followRule));
     busService.start();
     watchFramesAndPopOuts(guarded(onActivity));
     // One timer, however busy the user: activity only moves a date. A page's load is no

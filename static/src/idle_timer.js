@@ -7,7 +7,7 @@ export const CHECK_INTERVAL_MS = 5000;
 
 export class IdleTimer {
     /**
-     * @param {number} timeoutMs idle time after which the user is logged out
+     * @param {number} timeoutMs idle time after which the user is logged out (Infinity: never)
      * @param {number} now time at which the timer starts, counted as activity
      * @param {number} endsAt end of the session's lifetime, whatever the activity
      * @param {number} warningMs how long before the logout the user is warned (0: never)
@@ -69,10 +69,16 @@ export class IdleTimer {
         return this.warningMs > 0 && now >= this.deadline - this.warningMs && !this.isExpired(now);
     }
 
-    /** Delay until the next check: the 5-second cadence, or a deadline if sooner. */
+    /**
+     * Delay until the next check: the 5-second cadence, or a deadline if sooner; Infinity
+     * when there is none to wait for (an exempt user's session without a lifetime).
+     */
     nextCheckDelay(now) {
         const warnAt = this.deadline - this.warningMs;
         const deadline = Math.min(this.deadline, this.endsAt, warnAt > now ? warnAt : Infinity);
+        if (deadline === Infinity) {
+            return Infinity;
+        }
         return Math.max(0, Math.min(CHECK_INTERVAL_MS, deadline - now));
     }
 }

@@ -24,6 +24,7 @@ import {
     fields,
     getService,
     makeMockEnv,
+    MockServer,
     models,
     mountWebClient,
     onRpc,
@@ -131,8 +132,9 @@ function logoutUrl(reason) {
     )}`;
 }
 
-function idleLogoutUrl() {
-    return logoutUrl("browser_idle");
+/** ...and, when idle, after how long, for the login page of a tab whose session has ended. */
+function idleLogoutUrl(minutes = 1) {
+    return logoutUrl(`browser_idle&idle_logout_minutes=${minutes}`);
 }
 
 function pageHidden() {
@@ -265,7 +267,7 @@ test("logout URL ends the session and comes back to the current page", async () 
     await advanceTime(MINUTE);
     await advanceLeave();
     expect.verifySteps([
-        "/web/session/logout?idle_logout_reason=browser_idle&redirect=%2Fodoo%2Faction-42%3Fdebug%3D1%23x",
+        "/web/session/logout?idle_logout_reason=browser_idle&idle_logout_minutes=1&redirect=%2Fodoo%2Faction-42%3Fdebug%3D1%23x",
     ]);
 });
 
@@ -728,6 +730,100 @@ test("a huge timeout never overflows a browser timer", async () => {
     expect.verifySteps([]);
     expect(checkDelays.length).toBeGreaterThan(0);
     expect(Math.max(...checkDelays)).toBe(CHECK_INTERVAL_MS);
+});
+
+describe("rules by group", () => {
+    /** The server tells the user's pages that their rule changed (an administrator). */
+    async function ruleChanged(values) {
+        let heard = false;
+        const onRule = () => (heard = true);
+        const busService = getService("bus_service");
+        busService.subscribe("idle_user_logout/rule", onRule);
+        MockServer.env["bus.bus"]._sendone("broadcast", "idle_user_logout/rule", values);
+        // The bus delivers it after a few steps of its own (the mocked websocket).
+        while (!heard) {
+            await advanceTime(10);
+        }
+        busService.unsubscribe("idle_user_logout/rule", onRule);
+        await tick();
+    }
+
+    test("an exempt page runs no idle timer and never leaves for inactivity", async () => {
+        await startService(false);
+        await advanceTime(7 * 24 * 60 * MINUTE);
+        expect.verifySteps([]);
+        expect(pageHidden()).toBe(false);
+        expect(checkDelays).toEqual([Infinity]);
+    });
+
+    test("an exempt page still leaves when the session ends", async () => {
+        patchWithCleanup(browser.location, { pathname: "/odoo", search: "", hash: "" });
+        await startService(false);
+        await advanceTime(24 * 60 * MINUTE);
+        getService("bus_service").trigger("BUS:RECONNECTING", { closeCode: 4001 });
+        await tick();
+        expect.verifySteps(["/web/session/logout?idle_logout_reason=ended&redirect=%2Fodoo"]);
+    });
+
+    test("an exempt page still leaves at the end of the session's lifetime", async () => {
+        await startService(false, false, { idle_logout_lifetime_left: 3600 });
+        await advanceTime(60 * MINUTE - 1);
+        await click(document.body);
+        expect.verifySteps([]);
+        await advanceTime(1);
+        await advanceLeave();
+        expect.verifySteps([logoutUrl("lifetime")]);
+    });
+
+    test("a shorter timeout counts from the last activity", async () => {
+        await startService(30);
+        const lastActivity = Date.now();
+        await advanceTime(2 * MINUTE);
+        await ruleChanged({ idle_logout_timeout_minutes: 5 });
+        expect.verifySteps([]);
+        await advanceTime(lastActivity + 5 * MINUTE - 1 - Date.now());
+        expect.verifySteps([]);
+        await advanceTime(1);
+        await advanceLeave();
+        expect.verifySteps([idleLogoutUrl(5)]);
+    });
+
+    test("a timeout shorter than the idle time so far logs out at once", async () => {
+        await startService(30);
+        await advanceTime(2 * MINUTE);
+        await ruleChanged({ idle_logout_timeout_minutes: 1 });
+        await advanceLeave();
+        expect.verifySteps([idleLogoutUrl(1)]);
+    });
+
+    test("a longer timeout no longer logs out early; an exemption stops the timer", async () => {
+        await startService(1);
+        await advanceTime(30_000);
+        await ruleChanged({ idle_logout_timeout_minutes: 60 });
+        await advanceTime(59 * MINUTE);
+        expect.verifySteps([]);
+        await ruleChanged({ idle_logout_timeout_minutes: false });
+        checkDelays = [];
+        await advanceTime(24 * 60 * MINUTE);
+        expect.verifySteps([]);
+        expect(checkDelays.every((delay) => delay === Infinity)).toBe(true);
+    });
+
+    test("an exempt page given a timeout leaves on it, warned first if the warning is on", async () => {
+        patchWithCleanup(session, {
+            idle_logout_timeout_minutes: false,
+            idle_logout_keepalive: false,
+        });
+        await mountWebClient();
+        const lastActivity = Date.now();
+        await ruleChanged({ idle_logout_timeout_minutes: 1, idle_logout_warning_seconds: 20 });
+        await advanceTime(lastActivity + 40_000 - Date.now());
+        await animationFrame();
+        expect(".o_idle_logout_warning [role=alertdialog]").toHaveCount(1);
+        await advanceTime(20_000);
+        await advanceLeave();
+        expect.verifySteps([idleLogoutUrl(1)]);
+    });
 });
 
 describe("the optional warning (WCAG 2.2.1)", () => {
