@@ -1,0 +1,190 @@
+"""Rules by group in real Chromium against a real server: a group's own timeout, an
+exempt group (wall displays), a rule changed while a page is open, and roles (OCA
+base_user_role) giving a rule. The pages' clock and the session's stamps are moved."""
+
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+from helpers import (
+    CHECK_S,
+    REFUSED_AFTER_S,
+    TIMEOUT_S,
+    OdooServer,
+    addons_path_with_peers,
+    age_session,
+    assert_leaves_on_time,
+    copy_database,
+    drop_database,
+    free_port,
+    login,
+    move_clock,
+    odoo_command,
+    on_login_page,
+    page_time,
+    session_is_open,
+    start_chrome,
+    wait_for,
+)
+from selenium.webdriver.common.by import By
+
+NOTICE = "You were logged out after %d min of inactivity."
+
+
+def user_in_group(odoo, **rule):
+    """A new internal user, in a new group with `rule`; returns (login, group id)."""
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    user_id = odoo.call(
+        "res.users", "create", [{"name": name, "login": name, "password": name}]
+    )[0]
+    group_id = odoo.call(
+        "res.groups",
+        "create",
+        [{"name": f"Group of {name}", "user_ids": [(4, user_id)], **rule}],
+    )[0]
+    return name, group_id
+
+
+def log_in_as(driver, odoo, name):
+    login(driver, odoo, "/odoo", login_name=name, password=name)
+    wait_for(driver, ".o_main_navbar")
+    driver.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+    return page_time(driver)
+
+
+def test_a_one_minute_group_rule_logs_out_its_member_only(odoo):
+    odoo.configure(enabled=True, timeout_minutes=30)
+    short, _group = user_in_group(odoo, idle_logout_timeout_minutes=1)
+    other, _group = user_in_group(odoo)
+    browsers = [start_chrome(clock=True) for _ in range(2)]
+    try:
+        last_activity = [
+            log_in_as(driver, odoo, name)
+            for driver, name in zip(browsers, (short, other), strict=True)
+        ]
+        move_clock(browsers[1], TIMEOUT_S + 2 * CHECK_S)
+        assert_leaves_on_time(browsers[0], last_activity[0])
+        notice = browsers[0].find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert notice.text == NOTICE % 1
+        time.sleep(CHECK_S + 1)
+        assert page_time(browsers[1]) - last_activity[1] > TIMEOUT_S + CHECK_S
+        assert not on_login_page(browsers[1]), "30 minutes for the other"
+        assert session_is_open(browsers[1], odoo)
+    finally:
+        for driver in browsers:
+            driver.quit()
+
+
+def test_an_exempt_member_stays_in_the_web_client_and_is_accepted(odoo, browser):
+    odoo.configure(enabled=True, timeout_minutes=1)
+    display, _group = user_in_group(odoo, idle_logout_exempt=True)
+    log_in_as(browser, odoo, display)
+    # Twice the timeout and the server's grace go by, for the page and the server.
+    gone_s = 2 * TIMEOUT_S + REFUSED_AFTER_S
+    move_clock(browser, gone_s)
+    age_session(odoo, browser.get_cookie("session_id")["value"], gone_s)
+    time.sleep(CHECK_S + 1)
+    assert not on_login_page(browser)
+    assert session_is_open(browser, odoo), "the server accepts it too"
+    browser.refresh()
+    wait_for(browser, ".o_main_navbar")
+    time.sleep(2)
+    assert not on_login_page(browser), "and its next page too"
+
+
+def test_a_rule_shortened_while_the_page_is_open_applies_without_a_reload(
+    odoo, browser
+):
+    odoo.configure(enabled=True, timeout_minutes=30)
+    name, group_id = user_in_group(odoo, idle_logout_timeout_minutes=30)
+    last_activity = log_in_as(browser, odoo, name)
+    move_clock(browser, TIMEOUT_S / 2)
+    time.sleep(1)
+    odoo.call("res.groups", "write", [group_id], {"idle_logout_timeout_minutes": 1})
+    assert_leaves_on_time(browser, last_activity)
+    notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+    assert notice.text == NOTICE % 1
+
+
+@pytest.fixture(scope="module")
+def roles():
+    """A server whose database has this addon and OCA base_user_role."""
+    db = copy_database("addon", f"iul_e2e_roles_{uuid.uuid4().hex[:8]}")
+    peers = f"--addons-path={addons_path_with_peers()}"
+    subprocess.run(
+        odoo_command(
+            "-d",
+            db,
+            "-i",
+            "base_user_role",
+            peers,
+            "--stop-after-init",
+            "--log-level=warn",
+        ),
+        check=True,
+    )
+    server = OdooServer(db, free_port(), peers, name="roles")
+    yield server
+    server.stop()
+    drop_database(db)
+
+
+def test_a_role_whose_group_has_a_rule_gives_it_to_its_users(roles):
+    roles.configure(enabled=True, timeout_minutes=30)
+    internal = roles.call(
+        "ir.model.data", "check_object_reference", "base", "group_user"
+    )
+    employees, cashiers = (
+        roles.call(
+            "res.users.role",
+            "create",
+            [{"name": name, "implied_ids": [(4, internal[1])], **rule}],
+        )[0]
+        for name, rule in (
+            ("Employees", {}),
+            ("Cashiers", {"idle_logout_timeout_minutes": 5}),
+        )
+    )
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    user_id = roles.call(
+        "res.users",
+        "create",
+        [
+            {
+                "name": name,
+                "login": name,
+                "password": name,
+                "role_line_ids": [(0, 0, {"role_id": employees})],
+            }
+        ],
+    )[0]
+
+    def timeout_at_login():
+        answer = requests.post(
+            f"{roles.url}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"db": roles.db, "login": name, "password": name},
+            },
+            timeout=30,
+        ).json()
+        return answer["result"]["idle_logout_timeout_minutes"]
+
+    assert timeout_at_login() == 30
+    roles.call(
+        "res.users",
+        "write",
+        [user_id],
+        {"role_line_ids": [(0, 0, {"role_id": cashiers})]},
+    )
+    assert timeout_at_login() == 5, "the role's rule"
+    cashier_line = roles.call(
+        "res.users.role.line",
+        "search",
+        [("user_id", "=", user_id), ("role_id", "=", cashiers)],
+    )
+    roles.call("res.users.role.line", "unlink", cashier_line)
+    assert timeout_at_login() == 30, "the role taken away"
