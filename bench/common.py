@@ -42,13 +42,18 @@ def create_database(db, modules, params, *statements):
         subprocess.run(["psql", "-q", "-d", db, "-c", statement], check=True)
 
 
-def internal_users_sql(**values):
-    """SQL setting `values` (auth_timeout's timeouts, in minutes) on Internal User."""
+def group_sql(group, **values):
+    """SQL setting integer `values` (timeouts, in minutes) on the base group `group`."""
     assignments = ", ".join(f"{field} = {value:d}" for field, value in values.items())
     return (
         f"UPDATE res_groups SET {assignments} WHERE id = (SELECT res_id FROM "
-        "ir_model_data WHERE module = 'base' AND name = 'group_user')"
+        f"ir_model_data WHERE module = 'base' AND name = {group!r})"
     )
+
+
+def internal_users_sql(**values):
+    """SQL setting `values` (auth_timeout's timeouts, in minutes) on Internal User."""
+    return group_sql("group_user", **values)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Requests per second on a cheap authenticated JSON-RPC route (/web/session/check), in
 one run and on one Odoo server: addon absent, idle_user_logout with server enforcement
-on, with every option on (enforcement, lifetime, audit trail), OCA
+on, with rules by group (the user's rule worked out on each request), with every option
+on (enforcement, lifetime, audit trail), OCA
 auth_session_timeout instead, and Odoo's auth_timeout beside its own dependencies (mail,
 two-factor, passkeys), which it cannot go without. Rounds are interleaved; medians are
 reported.
@@ -15,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from common import internal_users_sql, odoo_serving, session_cookie
+from common import group_sql, internal_users_sql, odoo_serving, session_cookie
 
 CONFIGURATIONS = {
     "addon absent": ("base_setup,bus", {}),
@@ -25,6 +26,15 @@ CONFIGURATIONS = {
             "idle_user_logout.enabled": "True",
             "idle_user_logout.timeout_minutes": "15",
         },
+    ),
+    "idle_user_logout, rules by group": (
+        "idle_user_logout",
+        {
+            "idle_user_logout.enabled": "True",
+            "idle_user_logout.timeout_minutes": "15",
+        },
+        group_sql("group_user", idle_logout_timeout_minutes=30),
+        group_sql("group_system", idle_logout_timeout_minutes=10),
     ),
     "idle_user_logout, all options on": (
         "idle_user_logout",
@@ -84,11 +94,11 @@ def main():
         f"\nPOST {ROUTE}: wrk, 1 thread, 2 connections, {args.rounds} interleaved "
         f"rounds of {args.seconds} s, one threaded Odoo server\n"
     )
-    print(f"{'configuration':36} {'req/s median':>12} {'rounds':>20} {'vs absent':>10}")
+    print(f"{'configuration':44} {'req/s median':>12} {'rounds':>20} {'vs absent':>10}")
     for name, values in rates.items():
         median = statistics.median(values)
         rounds = " ".join(f"{value:.0f}" for value in values)
-        print(f"{name:36} {median:12.0f} {rounds:>20} {median / baseline:10.3f}")
+        print(f"{name:44} {median:12.0f} {rounds:>20} {median / baseline:10.3f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Take the app page's screenshots in real Chromium against a real server:
-static/description/settings.png (the Auto Logout block), warning.png (the optional
-warning, 20 s before the logout) and login_notice.png.
+static/description/settings.png (the Auto Logout block), group_rules.png (timeouts and
+exemptions by group), warning.png (the optional warning, 20 s before the logout) and
+login_notice.png.
 
 Usage: make screenshots
 """
@@ -31,28 +32,62 @@ def crop(driver, elements, path, margin=16):
         for e in elements
     ]
     ratio = driver.execute_script("return window.devicePixelRatio")
+    height = driver.execute_script("return window.innerHeight")
     left = min(b["left"] for b in boxes) - margin
     top = min(b["top"] for b in boxes) - margin
     right = max(b["right"] for b in boxes) + margin
-    bottom = max(b["bottom"] for b in boxes) + margin
+    bottom = min(max(b["bottom"] for b in boxes) + margin, height)
     image = Image.open(io.BytesIO(driver.get_screenshot_as_png()))
     box = [round(v * ratio) for v in (max(left, 0), max(top, 0), right, bottom)]
     image.crop(box).save(path)
+
+
+def give_groups_rules(server):
+    """A company's rules: 5 min for accounting, 60 for the warehouse, a wall display."""
+    for group, rule, people in (
+        ("Accounting", {"idle_logout_timeout_minutes": 5}, ("Ana", "Bo")),
+        ("Warehouse", {"idle_logout_timeout_minutes": 60}, ("Chen", "Dee", "Eli")),
+        ("Wall displays", {"idle_logout_exempt": True}, ("Lobby screen",)),
+    ):
+        users = [
+            server.call("res.users", "create", [{"name": name, "login": name.lower()}])[
+                0
+            ]
+            for name in people
+        ]
+        server.call(
+            "res.groups",
+            "create",
+            [{"name": group, "user_ids": [(6, 0, users)], **rule}],
+        )
 
 
 def main():
     db = f"iul_shots_{uuid.uuid4().hex[:8]}"
     create_database(db)
     server = OdooServer(db, free_port())
-    driver = start_chrome()
+    # Tall enough for the whole Auto Logout block and its title.
+    driver = start_chrome("--window-size=1366,1300")
     try:
         server.configure(enabled=True, timeout_minutes=15)
+        give_groups_rules(server)
         login(driver, server, "/odoo/settings")
         setting = wait_for(driver, "#idle_logout_setting")
         heading = driver.find_element(By.XPATH, "//h2[contains(., 'Auto Logout')]")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", setting)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", setting)
         wait_for(driver, "#idle_logout_setting .o_field_integer input")
         crop(driver, [heading, setting], OUT / "settings.png")
+
+        driver.get(
+            f"{server.url}/odoo/action-idle_user_logout.res_groups_idle_logout_action"
+        )
+        rules = wait_for(driver, ".o_list_renderer table")
+        wait_for(driver, ".o_data_row")
+        crop(
+            driver,
+            [driver.find_element(By.CSS_SELECTOR, ".o_control_panel"), rules],
+            OUT / "group_rules.png",
+        )
 
         server.configure(enabled=True, timeout_minutes=1)
         server.set_param("idle_user_logout.warning_seconds", "20")

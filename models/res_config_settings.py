@@ -131,10 +131,13 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_idle_logout_rules_summary",
     )
     idle_logout_exempt_user_ids = fields.Many2many(
-        "res.users", compute="_compute_idle_logout_rules_summary"
+        "res.users",
+        string="Exempt Users",
+        compute="_compute_idle_logout_rules_summary",
     )
     idle_logout_nobody_logged_out = fields.Boolean(
-        compute="_compute_idle_logout_rules_summary"
+        string="Nobody Logged Out",
+        compute="_compute_idle_logout_rules_summary",
     )
     idle_logout_audit_retention_days = fields.Integer(
         string="Keep Log Entries (days)",

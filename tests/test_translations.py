@@ -53,3 +53,16 @@ class TestIdleLogoutTranslations(HttpCase):
             messages["You will be logged out in %(time)s."],
             "Vous serez déconnecté dans %(time)s.",
         )
+
+    def test_rules_by_group_in_french(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "idle_user_logout.enabled", "True"
+        )
+        settings = self.env["res.config.settings"].with_context(lang="fr_FR").create({})
+        self.assertIn("utilisateur", settings.idle_logout_rules_summary)
+        self.assertIn("après 15 min", settings.idle_logout_rules_summary)
+        groups = self.env["res.groups"].with_context(lang="fr_FR")
+        fields = groups.fields_get(["idle_logout_exempt"])
+        self.assertEqual(
+            fields["idle_logout_exempt"]["string"], "Jamais déconnecté pour inactivité"
+        )
