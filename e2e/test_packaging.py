@@ -98,7 +98,8 @@ def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
         )
         state = f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'"
         assert query(db, state) == "installed"
-        views = "SELECT count(*) FROM ir_ui_view WHERE name LIKE '%idle.user.logout%'"
-        assert query(db, views) == "1"
+        settings = "res.config.settings.view.form.inherit.idle.user.logout"
+        views = f"SELECT count(*) FROM ir_ui_view WHERE name = '{settings}'"
+        assert query(db, views) == "1", "its Auto Logout block"
     finally:
         drop_database(db)

@@ -1,6 +1,6 @@
 import math
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
@@ -73,9 +73,23 @@ class ResGroups(models.Model):
         for vals in vals_list:
             if RULE_FIELDS[0] in vals:
                 vals[RULE_FIELDS[0]] = self._idle_logout_clamp(vals[RULE_FIELDS[0]])
+        # The members a new group is created with: the group form saves them with it.
+        users = self.env["res.users"].sudo()
+        for vals in vals_list:
+            for command in vals.get("user_ids") or ():
+                if command[0] == Command.LINK:
+                    users |= users.browse(command[1])
+                elif command[0] == Command.SET:
+                    users |= users.browse(command[2])
+        before = users._idle_logout_rules()
         groups = super().create(vals_list)
-        if any(field in vals for vals in vals_list for field in RULE_FIELDS):
-            self.env.registry.clear_cache("groups")
+        if any(
+            field in vals
+            for vals in vals_list
+            for field in (*RULE_FIELDS, *MEMBERSHIP_FIELDS)
+        ):
+            self.env.registry.clear_cache("default", "groups")
+            users._idle_logout_tell_new_rules(before)
         return groups
 
     def write(self, vals):

@@ -1,6 +1,7 @@
 import json
 from urllib.parse import parse_qs, urlsplit
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
@@ -161,6 +162,20 @@ class TestIdleLogoutRuleNotices(GroupRulesCase):
                 {"idle_logout_timeout_minutes": 5},
                 {"idle_logout_timeout_minutes": False},
             ],
+        )
+
+    def test_a_group_created_with_a_rule_and_members_reaches_them(self):
+        self.assertEqual(self.timeout(self.employee), 30, "cached before")
+        self.env["res.groups"].create(
+            {
+                "name": "Idle new group",
+                "idle_logout_timeout_minutes": 3,
+                "user_ids": [Command.link(self.employee.id)],
+            }
+        )
+        self.assertEqual(self.timeout(self.employee), 3)
+        self.assertEqual(
+            self.notices(self.employee), [{"idle_logout_timeout_minutes": 3}]
         )
 
     def test_a_new_global_timeout_reaches_users_without_rule(self):
