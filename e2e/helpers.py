@@ -587,7 +587,9 @@ def assert_leaves_on_time(driver, last_activity, timeout_s=TIMEOUT_S):
     wait_s = idle_until_just_before(driver, last_activity + timeout_s)
     left_at = wait_for_login_page(driver, wait_s + SLACK_S + LOGIN_PAGE_LOAD_S)
     idle_s = left_at - last_activity
-    assert timeout_s - 0.5 <= idle_s <= timeout_s + SLACK_S, f"left after {idle_s:.1f} s"
+    assert timeout_s - 0.5 <= idle_s <= timeout_s + SLACK_S, (
+        f"left after {idle_s:.1f} s"
+    )
     return left_at
 
 
