@@ -8,6 +8,7 @@
     "depends": ["base_setup", "bus"],
     "data": [
         "security/ir.model.access.csv",
+        "security/idle_user_logout_security.xml",
         "views/idle_user_logout_log_views.xml",
         "views/res_groups_views.xml",
         "views/res_config_settings_views.xml",
@@ -19,6 +20,7 @@
             "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/activity_watch.js",
             "idle_user_logout/static/src/idle_logout_service.js",
+            "idle_user_logout/static/src/drafts.js",
             "idle_user_logout/static/src/web_client.js",
         ],
         # Website and portal pages, for internal users only (webclient_templates.xml).

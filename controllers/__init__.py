@@ -1,1 +1,2 @@
+from . import draft
 from . import session

@@ -49,6 +49,17 @@ def odoo():
     drop_database(db)
 
 
+@pytest.fixture(scope="session")
+def apps():
+    """A server whose database has the apps where work happens off the main path:
+    Email Marketing, Website, Point of Sale."""
+    db = copy_database("apps", f"iul_e2e_apps_{uuid.uuid4().hex[:8]}")
+    server = OdooServer(db, free_port(), name="apps")
+    yield server
+    server.stop()
+    drop_database(db)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield

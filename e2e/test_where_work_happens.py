@@ -4,7 +4,6 @@ stamps are moved, never waited for."""
 
 import base64
 import time
-import uuid
 
 import pytest
 from helpers import (
@@ -13,14 +12,10 @@ from helpers import (
     REFUSED_AFTER_S,
     SLACK_S,
     TIMEOUT_S,
-    OdooServer,
     age_session,
     assert_every_page_left,
     assert_leaves_on_time,
     click_when_ready,
-    copy_database,
-    drop_database,
-    free_port,
     idle_until_just_before,
     login,
     login_time,
@@ -39,17 +34,6 @@ from selenium.webdriver.support.ui import WebDriverWait
 # The user works for more than the timeout, an action every 50 s.
 STEP_S = 50
 WORK_STEPS = 2
-
-
-@pytest.fixture(scope="module")
-def apps():
-    """A server whose database has the apps where work happens off the main path."""
-    db = f"iul_e2e_apps_{uuid.uuid4().hex[:8]}"
-    copy_database("apps", db)
-    server = OdooServer(db, free_port(), name="apps")
-    yield server
-    server.stop()
-    drop_database(db)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import werkzeug.exceptions
 from odoo import api, models
 from odoo.http import STORED_SESSION_BYTES, request, root
 
+from .idle_user_logout_draft import DRAFTS_KEY
 from .res_config_settings import clamp_timeout_minutes
 
 # Requests made by the web client on its own, never by the user: they are not activity.
@@ -177,6 +178,9 @@ class IrHttp(models.AbstractModel):
         }
         if request and request.session.sid:
             values["idle_logout_session_key"] = session_storage_key(request.session.sid)
+            # The forms with changes kept at an earlier idle logout, read at the login.
+            if forms := request.session.get(DRAFTS_KEY):
+                values["idle_logout_drafts"] = forms
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)

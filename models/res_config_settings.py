@@ -292,4 +292,7 @@ class ResConfigSettings(models.TransientModel):
             str(clamp_retention_days(self.idle_logout_audit_retention_days)),
         )
         users._idle_logout_tell_new_rules(rules_before)
+        # Off, the addon keeps no one's unsaved changes any more.
+        if before.enabled and not self.idle_logout_enabled:
+            self.env["idle_user_logout.draft"].sudo().search([]).unlink()
         return res

@@ -3,6 +3,7 @@ import time
 from odoo import models
 from odoo.http import request
 
+from .idle_user_logout_draft import DRAFTS_KEY
 from .ir_http import LOGIN_KEY, SEEN_KEY
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
@@ -68,4 +69,10 @@ class ResUsers(models.Model):
         # The server counts a session's idle time from its login, not its first request.
         if settings.server_enforcement:
             request.session[SEEN_KEY] = now if self._is_internal() else False
+        if self._is_internal() and (
+            forms := self.env["idle_user_logout.draft"]
+            .with_user(self)
+            ._forms_with_drafts()
+        ):
+            request.session[DRAFTS_KEY] = forms
         return res

@@ -1,5 +1,6 @@
 from . import test_js
 from . import test_lifetime_and_audit
+from . import test_drafts
 from . import test_group_rules
 from . import test_login_page
 from . import test_server_enforcement

@@ -189,15 +189,19 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         }
     }
 
-    /** Saves this tab's changes once, the way Odoo saves them when a view is left. */
-    function save() {
+    /**
+     * Saves this tab's changes once, the way Odoo saves them when a view is left; leaving
+     * for inactivity or the lifetime, what cannot be saved is kept as the user's draft.
+     */
+    function save(reason) {
         saved ||= (async () => {
             // What is being typed counts too, as when the user clicks elsewhere.
             document.activeElement?.blur();
             await delay(0);
             const beforeLeave = [];
             env.bus.trigger("CLEAR-UNCOMMITTED-CHANGES", beforeLeave);
-            await Promise.all(beforeLeave.map((callback) => callback({ idleLogout: true })));
+            const options = { idleLogout: true, keepDraft: !!reason };
+            await Promise.all(beforeLeave.map((callback) => callback(options)));
         })().catch(() => {});
         return saved;
     }
@@ -210,7 +214,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         if (phase === "watching") {
             stop(exit);
             channel.post("leave", { reason });
-            await channel.allSaved(save());
+            await channel.allSaved(save(reason));
             if (reason === "idle" && stillInUse()) {
                 return resume();
             }
@@ -232,7 +236,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             const leaveOrResume = () => (idle && stillInUse() ? resume() : go());
             pending = browser.setTimeout(guarded(leaveOrResume), LEAVE_TIMEOUT_MS);
         }
-        await save();
+        await save(reason);
         channel.post("saved");
     }
 

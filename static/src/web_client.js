@@ -1,15 +1,43 @@
+import { onMounted } from "@odoo/owl";
 import { registry } from "@web/core/registry";
+import { delay } from "@web/core/utils/concurrency";
 import { patch } from "@web/core/utils/patch";
 import { FormController } from "@web/views/form/form_controller";
 import "@web/webclient/user_menu/user_menu_items";
+import { keepDraft, restoreDraft } from "./drafts";
+
+/** A save unanswered after this long is given up, its changes kept as a draft in time. */
+const SAVE_PATIENCE_MS = 1500;
 
 patch(FormController.prototype, {
+    setup() {
+        super.setup(...arguments);
+        onMounted(() =>
+            restoreDraft(this.model, this.env.services.notification).catch((error) =>
+                console.error("idle_user_logout:", error)
+            )
+        );
+    },
+
     async beforeLeave(options) {
-        // HTML editors commit what is typed asynchronously: the idle logout waits for them.
-        if (options?.idleLogout) {
-            await this.model.root.isDirty();
+        if (!options?.idleLogout) {
+            return super.beforeLeave(...arguments);
         }
-        return super.beforeLeave(...arguments);
+        const record = this.model.root;
+        // HTML editors commit what is typed asynchronously: the idle logout waits for them.
+        await record.isDirty();
+        const saved = super.beforeLeave(...arguments);
+        if (!options.keepDraft) {
+            return saved;
+        }
+        const answered = await Promise.race([
+            saved.then(() => true, () => true),
+            delay(SAVE_PATIENCE_MS).then(() => false),
+        ]);
+        if (record.dirty) {
+            await keepDraft(record);
+        }
+        return answered && saved;
     },
 });
 

@@ -524,14 +524,17 @@ test("a tab that missed another tab's messages reads its activity from the store
     await expectLoggedOut();
 });
 
-test("a save the server never answers does not keep the session", async () => {
+test("a save the server never answers does not keep the session, its changes kept", async () => {
     onRpc("web_save", () => new Promise(() => {}));
+    stepDrafts();
     await openNoteForm();
     await contains(".o_field_widget[name=name] input").edit("Stuck", { confirm: false });
     await advanceTime(MINUTE);
     expect(pageHidden()).toBe(true);
-    await advanceTime(3000);
-    expect.verifySteps([]);
+    await advanceTime(1500);
+    // Given up after 1.5 s, within the leave's bound: the draft is sent while the session lives.
+    expect.verifySteps(['draft idle.note 1 {"name":"Stuck"}']);
+    await advanceTime(1500);
     await advanceLeave();
     expect.verifySteps([idleLogoutUrl()]);
 });
@@ -565,14 +568,23 @@ test("logging out by hand takes the other tabs along", async () => {
 });
 
 /** The web client showing a record's form (the note's by default), with a 1-minute timeout. */
-async function openNoteForm(resModel = "idle.note") {
+async function openNoteForm(resModel = "idle.note", resId = 1) {
     patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
     await mountWebClient();
     await getService("action").doAction({
         type: "ir.actions.act_window",
         res_model: resModel,
-        res_id: 1,
+        res_id: resId,
         views: [[false, "form"]],
+    });
+}
+
+/** Notes each draft the page keeps: its form and values. */
+function stepDrafts() {
+    onRpc("/idle_user_logout/draft", async (request) => {
+        const { params } = await request.json();
+        expect.step(`draft ${params.model} ${params.res_id} ${JSON.stringify(params.values)}`);
+        return true;
     });
 }
 
@@ -599,6 +611,7 @@ test("what an editor commits asynchronously is saved before leaving", async () =
 
 test("an invalid unsaved record never holds the logout, and leaves no data on screen", async () => {
     onRpc("web_save", () => expect.step("save"));
+    onRpc("/idle_user_logout/draft", () => true);
     await openNoteForm();
     await contains(".o_field_widget[name=name] input").clear({ confirm: false });
     await advanceTime(MINUTE);
@@ -610,6 +623,76 @@ test("an invalid unsaved record never holds the logout, and leaves no data on sc
     await animationFrame();
     expect(event.defaultPrevented).toBe(false);
     expect.verifySteps([]);
+});
+
+describe("what could not be saved is kept, and comes back", () => {
+    test("an invalid record is kept as its user's draft before the tab leaves", async () => {
+        stepDrafts();
+        await openNoteForm();
+        await contains(".o_field_widget[name=name] input").clear({ confirm: false });
+        await advanceTime(MINUTE);
+        await advanceLeave();
+        expect.verifySteps(['draft idle.note 1 {"name":false}', idleLogoutUrl()]);
+    });
+
+    test("a new record Odoo refuses is kept with what was typed", async () => {
+        stepDrafts();
+        await openNoteForm("idle.memo", false);
+        await contains(".o_slow_commit").edit("A new memo", { confirm: false });
+        onRpc("web_save", () => {
+            throw new Error("refused");
+        });
+        await advanceTime(MINUTE);
+        await advanceTime(1500);
+        await advanceLeave();
+        expect.verifySteps(['draft idle.memo 0 {"body":"A new memo"}', idleLogoutUrl()]);
+    });
+
+    test("a leave with nothing unsaved sends nothing more", async () => {
+        await openNoteForm();
+        stepAllNetworkCalls();
+        await advanceTime(MINUTE);
+        await advanceLeave();
+        expect.verifySteps([idleLogoutUrl()]);
+    });
+
+    test("logging out by hand keeps no draft", async () => {
+        stepDrafts();
+        await openNoteForm();
+        await contains(".o_field_widget[name=name] input").clear({ confirm: false });
+        getService("idle_user_logout").leave(undefined, () => expect.step("out"));
+        await advanceLeave();
+        await advanceTime(3000);
+        expect.verifySteps(["out"]);
+    });
+
+    test("the draft comes back to its form, unsaved, with a notice offering Discard", async () => {
+        patchWithCleanup(session, { idle_logout_drafts: [["idle.note", 1]] });
+        onRpc("/idle_user_logout/draft/take", async (request) => {
+            const { params } = await request.json();
+            expect.step(`take ${params.model} ${params.res_id}`);
+            return { values: { name: "Kept at the logout" }, date: "2019-02-11 09:10:00" };
+        });
+        await openNoteForm();
+        await animationFrame();
+        expect.verifySteps(["take idle.note 1"]);
+        expect(".o_field_widget[name=name] input").toHaveValue("Kept at the logout");
+        expect(".o_form_status_indicator_buttons:not(.invisible)").toHaveCount(1);
+        expect(".o_notification").toHaveCount(1);
+        expect(".o_notification").toHaveText(/unsaved changes of .* are back/);
+        await contains(".o_notification button:contains(Discard)").click();
+        expect(".o_field_widget[name=name] input").toHaveValue("Draft");
+        expect(".o_notification").toHaveCount(0);
+    });
+
+    test("a form without a draft asks nothing", async () => {
+        patchWithCleanup(session, { idle_logout_drafts: [["idle.note", 2]] });
+        onRpc("/idle_user_logout/draft/take", () => expect.step("take"));
+        await openNoteForm();
+        await animationFrame();
+        expect.verifySteps([]);
+        expect(".o_notification").toHaveCount(0);
+    });
 });
 
 test("work without input: a blocked screen holds the logout, the timer restarts after", async () => {

@@ -1,0 +1,28 @@
+from odoo import http
+from odoo.http import request
+
+from ..models.idle_user_logout_draft import DRAFTS_KEY
+
+
+class IdleLogoutDraft(http.Controller):
+    @http.route("/idle_user_logout/draft", type="jsonrpc", auth="user")
+    def keep(self, model, res_id, values, url=""):
+        """A page leaving for inactivity keeps a form it could not save."""
+        if not self._concerned():
+            return False
+        return request.env["idle_user_logout.draft"]._keep(model, res_id, values, url)
+
+    @http.route("/idle_user_logout/draft/take", type="jsonrpc", auth="user")
+    def take(self, model, res_id):
+        """The form the user opens again gets its draft, once."""
+        forms = request.session.get(DRAFTS_KEY) or []
+        if [model, res_id or 0] in forms:
+            forms.remove([model, res_id or 0])
+            request.session[DRAFTS_KEY] = forms
+        if not self._concerned():
+            return None
+        return request.env["idle_user_logout.draft"]._take(model, res_id)
+
+    def _concerned(self):
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        return settings.enabled and request.env.user._is_internal()
