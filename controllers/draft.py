@@ -15,10 +15,11 @@ class IdleLogoutDraft(http.Controller):
     @http.route("/idle_user_logout/draft/take", type="jsonrpc", auth="user")
     def take(self, model, res_id):
         """The form the user opens again gets its draft, once."""
+        form = [model, res_id or 0]
         forms = request.session.get(DRAFTS_KEY) or []
-        if [model, res_id or 0] in forms:
-            forms.remove([model, res_id or 0])
-            request.session[DRAFTS_KEY] = forms
+        if form in forms:
+            # A new list: the session saves what changed.
+            request.session[DRAFTS_KEY] = [other for other in forms if other != form]
         if not self._concerned():
             return None
         return request.env["idle_user_logout.draft"]._take(model, res_id)

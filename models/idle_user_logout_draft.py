@@ -63,7 +63,9 @@ class IdleUserLogoutDraft(models.Model):
         values, when = draft.values, draft.create_date
         self._of(res_model, res_id).unlink()
         values = self._applicable(res_model, res_id, values)
-        return values and {"values": values, "date": fields.Datetime.to_string(when)}
+        if not values:
+            return None
+        return {"values": values, "date": fields.Datetime.to_string(when)}
 
     def _of(self, res_model, res_id):
         return self.search(

@@ -88,11 +88,14 @@ class TestIdleLogoutDrafts(HttpCase):
         info = self.jsonrpc("/web/session/get_session_info")["result"]
         self.assertNotIn("idle_logout_drafts", info, "taken: forgotten")
 
-    def test_nothing_in_the_page_without_drafts(self):
+    def test_pages_read_it_from_the_session_not_from_the_database(self):
         self.log_in("idle_writer")
-        with self.assertQueryCount(0):
-            values = self.env["ir.http"]._idle_logout_session_values()
-        self.assertNotIn("idle_logout_drafts", values)
+        writer = self.env["res.users"].search([("login", "=", "idle_writer")])
+        self.Draft.create(
+            {"user_id": writer.id, "res_model": "res.partner", "res_id": 1}
+        )
+        info = self.jsonrpc("/web/session/get_session_info")["result"]
+        self.assertNotIn("idle_logout_drafts", info, "looked up at the login only")
 
     def test_only_its_user_reads_it(self):
         self.log_in("idle_writer")

@@ -41,18 +41,27 @@ export async function restoreDraft(model, notification) {
     }
     forms.splice(index, 1);
     const draft = await rpc("/idle_user_logout/draft/take", form, { silent: true });
-    const fieldNames = Object.keys(draft?.values || {}).filter((name) => name in record.activeFields);
+    const fieldNames = Object.keys(draft?.values || {}).filter(
+        (name) => name in record.activeFields
+    );
     if (!fieldNames.length) {
         return;
     }
     const values = Object.fromEntries(fieldNames.map((name) => [name, draft.values[name]]));
     const changes = { ...record._getChanges(record._changes, { withReadonly: true }), ...values };
+    // Odoo's onchange reads them as the user's changes (relations, lines, what follows).
     const serverValues = await model._onchange(record.config, {
         changes,
         fieldNames,
         evalContext: toRaw(record.evalContext),
     });
-    record._applyChanges({}, serverValues);
+    // Plain values are taken as they were, a field emptied included.
+    const plainValues = Object.fromEntries(
+        fieldNames
+            .filter((name) => !record.fields[name].relation)
+            .map((name) => [name, values[name]])
+    );
+    record._applyChanges({}, { ...plainValues, ...serverValues });
     record.dirty = true;
     const close = notification.add(
         _t("Your unsaved changes of %(date)s are back. Save them, or:", {

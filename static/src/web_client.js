@@ -31,7 +31,10 @@ patch(FormController.prototype, {
             return saved;
         }
         const answered = await Promise.race([
-            saved.then(() => true, () => true),
+            saved.then(
+                () => true,
+                () => true
+            ),
             delay(SAVE_PATIENCE_MS).then(() => false),
         ]);
         if (record.dirty) {

@@ -44,8 +44,9 @@ import { CHANNEL_NAME } from "@idle_user_logout/tab_channel";
 class Note extends models.Model {
     _name = "idle.note";
     name = fields.Char({ required: true });
+    body = fields.Char();
     _records = [{ id: 1, name: "Draft" }];
-    _views = { form: `<form><field name="name"/></form>` };
+    _views = { form: `<form><field name="name"/><field name="body"/></form>` };
 }
 
 /** A field that commits what is typed only when asked, and asynchronously: an HTML editor. */
@@ -532,11 +533,10 @@ test("a save the server never answers does not keep the session, its changes kep
     await advanceTime(MINUTE);
     expect(pageHidden()).toBe(true);
     await advanceTime(1500);
-    // Given up after 1.5 s, within the leave's bound: the draft is sent while the session lives.
-    expect.verifySteps(['draft idle.note 1 {"name":"Stuck"}']);
-    await advanceTime(1500);
+    // Given up after 1.5 s, within the leave's bound: the draft is sent while the session
+    // lives, and the tab leaves at once.
     await advanceLeave();
-    expect.verifySteps([idleLogoutUrl()]);
+    expect.verifySteps(['draft idle.note 1 {"name":"Stuck"}', idleLogoutUrl()]);
 });
 
 test("work without input is reported to the server, one keepalive per period", async () => {
@@ -635,17 +635,18 @@ describe("what could not be saved is kept, and comes back", () => {
         expect.verifySteps(['draft idle.note 1 {"name":false}', idleLogoutUrl()]);
     });
 
-    test("a new record Odoo refuses is kept with what was typed", async () => {
+    test("a new record without its required name is kept with what was typed", async () => {
         stepDrafts();
-        await openNoteForm("idle.memo", false);
-        await contains(".o_slow_commit").edit("A new memo", { confirm: false });
-        onRpc("web_save", () => {
-            throw new Error("refused");
+        await openNoteForm("idle.note", false);
+        await contains(".o_field_widget[name=body] input").edit("Typed, unnamed", {
+            confirm: false,
         });
         await advanceTime(MINUTE);
-        await advanceTime(1500);
         await advanceLeave();
-        expect.verifySteps(['draft idle.memo 0 {"body":"A new memo"}', idleLogoutUrl()]);
+        expect.verifySteps([
+            'draft idle.note 0 {"name":false,"body":"Typed, unnamed"}',
+            idleLogoutUrl(),
+        ]);
     });
 
     test("a leave with nothing unsaved sends nothing more", async () => {
