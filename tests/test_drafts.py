@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 from odoo import fields
@@ -6,10 +5,11 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.idle_user_logout.models.idle_user_logout_draft import MAX_DRAFT_BYTES
+from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestIdleLogoutDrafts(HttpCase):
+class TestIdleLogoutDrafts(JsonRpcMixin, HttpCase):
     """What a form could not save at an idle logout, kept for its user alone."""
 
     @classmethod
@@ -27,22 +27,6 @@ class TestIdleLogoutDrafts(HttpCase):
             new_test_user(cls.env, login=login, password=f"{login}_pw", groups=groups)
         cls.partner = cls.env["res.partner"].create({"name": "Draft holder"})
         cls.Draft = cls.env["idle_user_logout.draft"].sudo()
-
-    def jsonrpc(self, path, **params):
-        response = self.url_open(
-            path,
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
-
-    def log_in(self, login):
-        self.jsonrpc(
-            "/web/session/authenticate",
-            db=self.env.cr.dbname,
-            login=login,
-            password=f"{login}_pw",
-        )
 
     def keep(self, values, res_id=None, model="res.partner"):
         answer = self.jsonrpc(
