@@ -22,7 +22,7 @@ AXE = WORK / "node" / "node_modules" / "axe-core" / "axe.min.js"
 WARNING = ".o_idle_logout_warning [role=alertdialog]"
 # Tab B is opened by tab A and watched from it: it is never given focus (activity).
 IN_TAB_B = f"return !!window.tabB.document.querySelector('{WARNING}')"
-IN_TAB_B_SETTINGS = "return !!window.tabB.document?.querySelector('#idle_logout_setting')"
+TAB_B_UP = "return !!window.tabB.document?.querySelector('#idle_logout_setting')"
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,7 @@ def test_warned_in_both_tabs_stay_from_one_then_both_leave_on_time(odoo, browser
     tab_a = browser.current_window_handle
     browser.switch_to.window(tab_a)
     # Tab B's web client counts its start as activity (it has focus): before the click.
-    wait_until(browser, lambda d: d.execute_script(IN_TAB_B_SETTINGS), 60)
+    wait_until(browser, lambda d: d.execute_script(TAB_B_UP), 60)
     last_activity = click_heading(browser)
     warn_at = last_activity + TIMEOUT_S - WARNING_S
 
