@@ -23,7 +23,7 @@ import time
 
 import requests
 from common import odoo_serving
-from helpers import install_clock, login, start_chrome, wait_for_login_page
+from helpers import login, move_clock, page_time, start_chrome, wait_for_login_page
 from selenium.webdriver.common.by import By
 
 TIMEOUT_MINUTES = 60
@@ -48,7 +48,7 @@ const { user } = odoo.loader.modules.get("@web/core/user");
 const other = new BroadcastChannel(`idle_user_logout:${session.db}:${user.userId}`);
 (async () => {
     for (let second = 0; second < 3600; second++) {
-        localStorage.setItem("e2e.sleep_ms", second * 1000);
+        localStorage.setItem("e2e.clock_ms", second * 1000);
         document.body.dispatchEvent(new MouseEvent("click", { bubbles: true }));
         other.postMessage({ type: "activity", at: Date.now() });
         if (second % 100 === 0) {
@@ -65,10 +65,9 @@ class Page:
     """A logged-in web client tab with DevTools network and performance domains on."""
 
     def __init__(self, url, db):
-        self.driver = start_chrome()
+        self.driver = start_chrome(clock=True)
         self.driver.set_script_timeout(300)
         self.driver.execute_cdp_cmd("Performance.enable", {})
-        install_clock(self.driver)
         self.driver.get(f"{url}/web/login?db={db}")
         login(self.driver, type("Server", (), {"url": url}), "/odoo")
         time.sleep(3)  # late requests of the page load
@@ -112,16 +111,12 @@ def logout_latency(url, db, phases, runs):
         for _ in range(runs):
             page = Page(url, db)
             driver = page.driver
-            # A real click is the last activity; the deadline is set `phase` seconds
-            # into a 5-second window, and the clock jumps well before it, so the
-            # checks approach it as they would have in real time.
+            # A real click is the last activity; the clock jumps to `phase` seconds into
+            # a 5-second window 10 s before the deadline, so the checks approach it as
+            # they would have in real time.
+            deadline = page_time(driver) + TIMEOUT_MINUTES * 60
             driver.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
-            clicked = time.time()
-            deadline = clicked + 10 + phase
-            jump = TIMEOUT_MINUTES * 60 - (deadline - clicked)
-            driver.execute_script(
-                "localStorage.setItem('e2e.sleep_ms', arguments[0])", jump * 1000
-            )
+            move_clock(driver, TIMEOUT_MINUTES * 60 - 10 - phase)
             left = wait_for_login_page(driver, 30)
             samples[phase].append(left - deadline)
             page.quit()

@@ -36,8 +36,8 @@ from helpers import (
     OdooServer,
     drop_database,
     free_port,
-    install_clock,
     login,
+    move_clock,
     on_login_page,
     start_chrome,
     wait_for,
@@ -93,8 +93,7 @@ class Tab:
     """A logged-in Chromium tab whose requests and bus messages are counted."""
 
     def __init__(self, server, path="/odoo"):
-        self.driver = start_chrome()
-        install_clock(self.driver)
+        self.driver = start_chrome(clock=True)
         self.driver.execute_cdp_cmd(
             "Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_BUS_SCRIPT}
         )
@@ -220,7 +219,7 @@ def laptop_sleep(server):
     tab = Tab(server)
     tab.click()
     time.sleep(10)
-    tab.driver.execute_script("localStorage.setItem('e2e.sleep_ms', 600000)")
+    move_clock(tab.driver, 600)
     woke = time.time()
     seen, at = wait_outcome(tab.driver, TIMEOUT_S + 30)
     tab.quit()
