@@ -133,18 +133,23 @@ def build_template(key):
     return name
 
 
+def authenticate(server, login="admin", password="admin"):
+    """A session logged in over HTTP, as the web client logs in, and the session info
+    the login answered."""
+    http = requests.Session()
+    params = {"db": server.db, "login": login, "password": password}
+    answer = http.post(
+        f"{server.url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "method": "call", "params": params},
+        timeout=60,
+    ).json()
+    assert "result" in answer, answer
+    return http, answer["result"]
+
+
 def warm_assets(server):
     """Build the bundles of `WARMED_PATHS`, as the first visit of each page would."""
-    http = requests.Session()
-    http.post(
-        f"{server.url}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"db": server.db, "login": "admin", "password": "admin"},
-        },
-        timeout=60,
-    ).raise_for_status()
+    http, _info = authenticate(server)
     for path in WARMED_PATHS:
         page = http.get(f"{server.url}{path}", timeout=300)
         for asset in sorted(set(re.findall(r"/web/assets/[^\"'<> ]+", page.text))):
@@ -360,19 +365,10 @@ def login_without_the_form(driver, odoo, path="/odoo"):
     """Logged in as admin through Odoo's authenticate route, the cookie given to the
     browser: in a browser whose clock is 3 hours ahead, Odoo's login page now and then
     never shows its form (1 load in 4 here, its user-switch component never mounted)."""
-    answer = requests.post(
-        f"{odoo.url}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"db": odoo.db, "login": "admin", "password": "admin"},
-        },
-        timeout=60,
-    )
-    answer.raise_for_status()
+    http, _info = authenticate(odoo)
     driver.get(f"{odoo.url}/web/login")
     driver.add_cookie(
-        {"name": "session_id", "value": answer.cookies["session_id"], "path": "/"}
+        {"name": "session_id", "value": http.cookies["session_id"], "path": "/"}
     )
     driver.get(f"{odoo.url}{path}")
     wait_for(driver, ".o_main_navbar", timeout=60)

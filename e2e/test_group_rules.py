@@ -7,7 +7,6 @@ import time
 import uuid
 
 import pytest
-import requests
 from helpers import (
     CHECK_S,
     REFUSED_AFTER_S,
@@ -16,6 +15,7 @@ from helpers import (
     addons_path_with_peers,
     age_session,
     assert_leaves_on_time,
+    authenticate,
     copy_database,
     drop_database,
     free_port,
@@ -162,16 +162,8 @@ def test_a_role_whose_group_has_a_rule_gives_it_to_its_users(roles):
     )[0]
 
     def timeout_at_login():
-        answer = requests.post(
-            f"{roles.url}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {"db": roles.db, "login": name, "password": name},
-            },
-            timeout=30,
-        ).json()
-        return answer["result"]["idle_logout_timeout_minutes"]
+        _http, info = authenticate(roles, name, name)
+        return info["idle_logout_timeout_minutes"]
 
     assert timeout_at_login() == 30
     roles.call(

@@ -12,6 +12,7 @@ from helpers import (
     REFUSED_AFTER_S,
     SLACK_S,
     TIMEOUT_S,
+    authenticate,
     click_heading,
     idle_until_just_before,
     login,
@@ -183,17 +184,8 @@ def test_the_server_ends_a_session_nobody_used_and_keeps_one_at_work(odoo, brows
     """In real time, once: a login left unused is refused after timeout + grace by the
     server's own clock, while a page whose screen is blocked by a request keeps its
     session. The option was never ticked: it is on by default."""
-    unused = requests.Session()
-    answer = unused.post(
-        f"{odoo.url}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"db": odoo.db, "login": "admin", "password": "admin"},
-        },
-        timeout=30,
-    ).json()
-    assert answer["result"]["uid"]
+    unused, info = authenticate(odoo)
+    assert info["uid"]
     login(browser, odoo, "/odoo/settings")
     wait_for(browser, "#idle_logout_setting")
     # A long report or import blocks the screen: no input, no request of its own.

@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from helpers import (
     REFUSED_AFTER_S,
     OdooServer,
     addons_path_with_peers,
     age_session,
+    authenticate,
     drop_database,
     free_port,
 )
@@ -23,13 +23,8 @@ class Browserless:
     """A user's session driven over HTTP, as the web client would."""
 
     def __init__(self, server):
-        self.http = requests.Session()
-        answer = self.jsonrpc(
-            server,
-            "/web/session/authenticate",
-            {"db": server.db, "login": "admin", "password": "admin"},
-        )
-        assert answer["result"]["uid"]
+        self.http, info = authenticate(server)
+        assert info["uid"]
 
     @property
     def sid(self):

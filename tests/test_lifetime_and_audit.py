@@ -1,5 +1,4 @@
 import inspect
-import json
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,6 +7,7 @@ from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_autovacuum import is_autovacuum
+from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 # A 2-hour lifetime: refused 60 s past it (the grace the tabs get to save and leave).
 LIFETIME_SECONDS = 2 * 3600
@@ -16,7 +16,7 @@ LIFETIME_GRACE_SECONDS = 60
 IDLE_LIMIT_SECONDS = 95
 
 
-class IdleLogoutCase(HttpCase):
+class IdleLogoutCase(JsonRpcMixin, HttpCase):
     # Test cursors share one connection: a read-only route's cursor cannot open the
     # read/write one a logout opens for its notices (a real server can: e2e).
     _registry_readonly_enabled = False
@@ -39,21 +39,9 @@ class IdleLogoutCase(HttpCase):
             cls.env, login="idle_employee", password="idle_employee_pw"
         )
 
-    def jsonrpc(self, path, **params):
-        return self.url_open(
-            path,
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
-            headers={"Content-Type": "application/json"},
-        ).json()
-
-    def log_in(self):
-        """A real login, through the route the web client and API clients use."""
-        self.jsonrpc(
-            "/web/session/authenticate",
-            db=self.env.cr.dbname,
-            login="idle_employee",
-            password="idle_employee_pw",
-        )
+    def log_in(self, login="idle_employee"):
+        """The employee's real login; returns its session's identifier."""
+        super().log_in(login)
         return self.opener.cookies["session_id"][:42]
 
     def accepted(self):

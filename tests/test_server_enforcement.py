@@ -1,14 +1,15 @@
-import json
 from urllib.parse import parse_qs, urlsplit
 
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+
+from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 # Timeout 1 minute: refused once idle for more than 60 s + 20 s (a third) + 15 s.
 LIMIT_SECONDS = 95
 
 
 @tagged("post_install", "-at_install")
-class TestIdleLogoutServerEnforcement(HttpCase):
+class TestIdleLogoutServerEnforcement(JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -22,14 +23,6 @@ class TestIdleLogoutServerEnforcement(HttpCase):
             ("idle_portal", "base.group_portal"),
         ):
             new_test_user(cls.env, login=login, password=f"{login}_pw", groups=group)
-
-    def jsonrpc(self, path):
-        response = self.url_open(
-            path,
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()
 
     def accepted(self, path="/web/session/check"):
         """Whether the server still serves this session (a JSON-RPC call)."""
@@ -154,24 +147,6 @@ class TestIdleLogoutServerEnforcement(HttpCase):
             self.assertTrue(self.accepted(), "idle 17 min exactly: still served")
             clock.tick(17 * 60 + 1)
             self.assertFalse(self.accepted())
-
-    def log_in(self, login):
-        """A real login, through the route the web client and API clients use."""
-        self.url_open(
-            "/web/session/authenticate",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "db": self.env.cr.dbname,
-                        "login": login,
-                        "password": f"{login}_pw",
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
 
     def test_session_never_used_after_login_counts_from_the_login(self):
         with freeze_time("2026-11-28 10:00:00") as clock:

@@ -7,6 +7,7 @@ from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.addons.bus.models.bus import channel_with_db, dispatch, hashable, json_dump
 from odoo.addons.bus.tests.common import WebsocketCase
 from odoo.addons.idle_user_logout.models.ir_http import SESSION_ENDED, session_channel
+from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 # Timeout 1 minute: the server refuses a session idle for more than 95 s.
 LIMIT_SECONDS = 95
@@ -24,7 +25,7 @@ def enable_with_employee_and_portal(env):
 
 
 @tagged("post_install", "-at_install")
-class TestIdleLogoutSessionEnd(HttpCase):
+class TestIdleLogoutSessionEnd(JsonRpcMixin, HttpCase):
     """However a session ends, its pages hear of it through the bus, at once."""
 
     # Test cursors share one connection: a read-only route's cursor cannot open the
@@ -41,13 +42,6 @@ class TestIdleLogoutSessionEnd(HttpCase):
         channel = json_dump(channel_with_db(self.env.cr.dbname, session_channel(sid)))
         notices = self.env["bus.bus"].sudo().search([("channel", "=", channel)])
         return [json.loads(notice.message)["type"] for notice in notices]
-
-    def jsonrpc(self, path):
-        return self.url_open(
-            path,
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
-            headers={"Content-Type": "application/json"},
-        ).json()
 
     def test_logout_url_tells_the_session_pages(self):
         session = self.authenticate("idle_employee", "idle_employee_pw")

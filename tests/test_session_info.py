@@ -1,10 +1,10 @@
-import json
-
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestIdleLogoutSessionInfo(HttpCase):
+class TestIdleLogoutSessionInfo(JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,12 +25,7 @@ class TestIdleLogoutSessionInfo(HttpCase):
         )
 
     def session_info(self):
-        response = self.url_open(
-            "/web/session/get_session_info",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()["result"]
+        return self.jsonrpc("/web/session/get_session_info")["result"]
 
     def test_internal_user_receives_timeout(self):
         self.authenticate("idle_employee", "idle_employee_pw")
