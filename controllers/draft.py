@@ -17,9 +17,11 @@ class IdleLogoutDraft(http.Controller):
         """The form the user opens again gets its draft, once."""
         form = [model, res_id or 0]
         forms = request.session.get(DRAFTS_KEY) or []
-        if form in forms:
+        if any(other[:2] == form for other in forms):
             # A new list: the session saves what changed.
-            request.session[DRAFTS_KEY] = [other for other in forms if other != form]
+            request.session[DRAFTS_KEY] = [
+                other for other in forms if other[:2] != form
+            ]
         if not self._concerned():
             return None
         return request.env["idle_user_logout.draft"]._take(model, res_id)

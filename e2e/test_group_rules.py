@@ -2,6 +2,7 @@
 exempt group (wall displays), a rule changed while a page is open, and roles (OCA
 base_user_role) giving a rule. The pages' clock and the session's stamps are moved."""
 
+import datetime
 import subprocess
 import time
 import uuid
@@ -26,7 +27,9 @@ from helpers import (
     page_time,
     session_is_open,
     start_chrome,
+    stored_session,
     wait_for,
+    wait_for_login_page,
 )
 from selenium.webdriver.common.by import By
 
@@ -108,6 +111,34 @@ def test_a_rule_shortened_while_the_page_is_open_applies_without_a_reload(
     assert notice.text == NOTICE % 1
 
 
+@pytest.mark.parametrize("minutes", [1, 2])
+def test_a_short_rule_never_refuses_a_user_at_work(odoo, browser, minutes):
+    """Under a 15-minute global timeout, a user whose group gives 1 or 2 minutes and
+    clicks every 50 s for 5 minutes is never refused: the page tells the server within
+    the user's own rule (the global timeout's keepalive, 60 s, came after the refusal
+    of a 1-minute rule, 95 s)."""
+    odoo.configure(enabled=True, timeout_minutes=15)
+    name, _group = user_in_group(odoo, idle_logout_timeout_minutes=minutes)
+    log_in_as(browser, odoo, name)
+    session_id = browser.get_cookie("session_id")["value"]
+
+    def server_seen():
+        _store, session, (_login_key, seen_key) = stored_session(odoo, session_id)
+        return session[seen_key]
+
+    for step in range(6):
+        move_clock(browser, 50)
+        age_session(odoo, session_id, 50)
+        clicked_at = time.time()
+        browser.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+        deadline = time.monotonic() + 10
+        while server_seen() < clicked_at - 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert server_seen() >= clicked_at - 1, f"click {step + 1} never reported"
+    assert not on_login_page(browser)
+    assert session_is_open(browser, odoo)
+
+
 @pytest.fixture(scope="module")
 def roles():
     """A server whose database has this addon and OCA base_user_role."""
@@ -180,3 +211,66 @@ def test_a_role_whose_group_has_a_rule_gives_it_to_its_users(roles):
     )
     roles.call("res.users.role.line", "unlink", cashier_line)
     assert timeout_at_login() == 30, "the role taken away"
+
+
+def test_an_open_page_follows_its_roles_without_a_reload(roles, browser):
+    """base_user_role writes a user's groups past this addon's overrides: a role
+    whose end date passed (its cron) and a role given on the user's form reach the
+    open page."""
+    roles.configure(enabled=True, timeout_minutes=30)
+    internal = roles.call(
+        "ir.model.data", "check_object_reference", "base", "group_user"
+    )
+    employees, cashiers, night = (
+        roles.call(
+            "res.users.role",
+            "create",
+            [{"name": f"{name} {uuid.uuid4().hex[:6]}", **rule}],
+        )[0]
+        for name, rule in (
+            ("Employees", {"implied_ids": [(4, internal[1])]}),
+            ("Cashiers", {"idle_logout_timeout_minutes": 1}),
+            ("Night shift", {"idle_logout_timeout_minutes": 1}),
+        )
+    )
+    today = datetime.date.today()
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    user_id = roles.call(
+        "res.users",
+        "create",
+        [
+            {
+                "name": name,
+                "login": name,
+                "password": name,
+                "role_line_ids": [
+                    (0, 0, {"role_id": employees}),
+                    (0, 0, {"role_id": cashiers, "date_to": today.isoformat()}),
+                ],
+            }
+        ],
+    )[0]
+    log_in_as(browser, roles, name)
+    # The cashier role ends: its daily cron takes its group away.
+    line = roles.call(
+        "res.users.role.line",
+        "search",
+        [("user_id", "=", user_id), ("role_id", "=", cashiers)],
+    )
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
+    roles.call("res.users.role.line", "write", line, {"date_to": yesterday})
+    cron = roles.call(
+        "ir.model.data", "check_object_reference", "base_user_role", "cron_update_users"
+    )
+    roles.call("ir.cron", "method_direct_trigger", [cron[1]])
+    time.sleep(2)
+    move_clock(browser, 2 * TIMEOUT_S)
+    time.sleep(CHECK_S + 1)
+    assert not on_login_page(browser), "30 minutes again, not the cashiers' 1"
+    # A role with a 1-minute rule given on the user's form: idle 2 minutes, it leaves.
+    roles.call(
+        "res.users", "write", [user_id], {"role_line_ids": [(0, 0, {"role_id": night})]}
+    )
+    wait_for_login_page(browser, CHECK_S + 30)
+    notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+    assert notice.text == NOTICE % 1

@@ -1,8 +1,11 @@
 import json
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError
+from odoo.tools import str2bool
 
 # Session key holding the forms the user has a draft of, read at the login.
 DRAFTS_KEY = "idle_logout_drafts"
@@ -10,8 +13,6 @@ DRAFTS_KEY = "idle_logout_drafts"
 MAX_DRAFT_BYTES = 1_000_000
 # Drafts older than this are removed by Odoo's daily auto-vacuum.
 DRAFT_DAYS = 7
-# Files and images are not kept: a draft holds what is typed and chosen.
-SKIPPED_TYPES = ("binary", "image")
 
 
 class IdleUserLogoutDraft(models.Model):
@@ -20,34 +21,41 @@ class IdleUserLogoutDraft(models.Model):
     _order = "create_date desc, id desc"
 
     user_id = fields.Many2one(
-        "res.users",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-        default=lambda self: self.env.user,
+        "res.users", required=True, readonly=True, index=True, ondelete="cascade"
     )
     res_model = fields.Char("Model", required=True, readonly=True)
     res_id = fields.Integer("Record", readonly=True, help="0 for a new record.")
     values = fields.Json(readonly=True)
-    url = fields.Char(readonly=True)
+    url = fields.Char(
+        "Page",
+        readonly=True,
+        help="The page of a new record's form: its draft comes back there only.",
+    )
+    record_write_date = fields.Datetime(
+        "Record Saved On",
+        readonly=True,
+        help="When the record had last been saved as its draft was kept: a later save "
+        "is somebody's newer work, which the draft does not silently undo.",
+    )
 
     @api.model
     def _keep(self, res_model, res_id, values, url):
         """Keep the current user's changes of a form that could not be saved; the form's
         earlier draft, if any, is replaced. Returns whether it was kept."""
-        if len(json.dumps(values)) > MAX_DRAFT_BYTES:
-            return False
         values = self._applicable(res_model, res_id, values)
-        if not values:
+        if not values or len(json.dumps(values)) > MAX_DRAFT_BYTES:
             return False
+        record = self.env[res_model].browse(res_id)
         self._of(res_model, res_id).unlink()
-        self.create(
+        # Users may not create drafts themselves: only what passed the checks above.
+        self.sudo().create(
             {
+                "user_id": self.env.uid,
                 "res_model": res_model,
                 "res_id": res_id or 0,
                 "values": values,
-                "url": url,
+                "url": not res_id and url,
+                "record_write_date": record.write_date,
             }
         )
         return True
@@ -56,19 +64,29 @@ class IdleUserLogoutDraft(models.Model):
     def _take(self, res_model, res_id):
         """The current user's draft of this form, used once: it is gone after this,
         whether it still applies or not. None when there is none or it no longer
-        applies (the record deleted, no longer writable, its fields gone)."""
-        draft = self._of(res_model, res_id)[:1]
-        if not draft:
+        applies (the record deleted, no longer writable, its fields gone). When the
+        record was saved since, who saved it and when."""
+        drafts = self._of(res_model, res_id)
+        if not drafts:
             return None
-        values, when = draft.values, draft.create_date
-        self._of(res_model, res_id).unlink()
+        draft = drafts[0]
+        values, when, saved = draft.values, draft.create_date, draft.record_write_date
+        drafts.unlink()
         values = self._applicable(res_model, res_id, values)
         if not values:
             return None
-        return {"values": values, "date": fields.Datetime.to_string(when)}
+        answer = {"values": values, "date": fields.Datetime.to_string(when)}
+        record = self.env[res_model].browse(res_id).sudo()
+        if res_id and saved and record.write_date > saved:
+            answer["saved_since"] = {
+                "date": fields.Datetime.to_string(record.write_date),
+                "by": record.write_uid.name,
+            }
+        return answer
 
     def _of(self, res_model, res_id):
-        return self.search(
+        """The current user's drafts of that form; only this model writes them."""
+        return self.sudo().search(
             [
                 ("user_id", "=", self.env.uid),
                 ("res_model", "=", res_model),
@@ -78,10 +96,15 @@ class IdleUserLogoutDraft(models.Model):
 
     @api.model
     def _applicable(self, res_model, res_id, values):
-        """The values the current user may still write on that form: those of fields
-        that exist and are not files; none if the model is gone, the record deleted or
-        the user may not write it (or create one, for a new record)."""
-        if res_model not in self.env or not isinstance(values, dict):
+        """The values the current user may still write on that form (see `_kept`);
+        none if the model is gone, the record deleted or the user may not write it (or
+        create one, for a new record)."""
+        well_formed = (
+            isinstance(res_model, str)
+            and isinstance(res_id, int)
+            and isinstance(values, dict)
+        )
+        if not well_formed or res_model not in self.env:
             return {}
         model = self.env[res_model]
         try:
@@ -94,18 +117,50 @@ class IdleUserLogoutDraft(models.Model):
                 model.check_access("create")
         except (AccessError, MissingError):
             return {}
+        return self._kept(model, values, self._password_fields(res_model))
+
+    @api.model
+    def _kept(self, model, values, passwords):
+        """What a draft keeps of these values: those of fields that exist, neither
+        files nor shown as passwords, in the lines of a one2many or many2many too."""
+        kept = {}
+        for name, value in values.items():
+            field = model._fields.get(name)
+            if not field or field.type == "binary" or name in passwords:
+                continue
+            if field.type in ("one2many", "many2many") and isinstance(value, list):
+                comodel = self.env[field.comodel_name]
+                secrets = passwords | self._password_fields(comodel._name)
+                value = [
+                    [*command[:2], self._kept(comodel, command[2], secrets)]
+                    if isinstance(command, list)
+                    and len(command) == 3
+                    and isinstance(command[2], dict)
+                    else command
+                    for command in value
+                ]
+            kept[name] = value
+        return kept
+
+    @api.model
+    def _password_fields(self, res_model):
+        """The fields a view of that model shows as passwords (`password="True"`):
+        secrets such as a mail server's or a payment provider's, never kept."""
+        views = self.env["ir.ui.view"].sudo().search([("model", "=", res_model)])
         return {
-            name: value
-            for name, value in values.items()
-            if name in model._fields and model._fields[name].type not in SKIPPED_TYPES
+            node.get("name")
+            for view in views
+            for node in etree.fromstring(view.arch_db).iter("field")
+            if str2bool(node.get("password") or "0", False)
         }
 
     @api.model
     def _forms_with_drafts(self):
-        """The forms [model, record id or 0] the current user has a draft of: read once
-        at the login, they reach the web client with the session's other values."""
-        drafts = self.search([("user_id", "=", self.env.uid)])
-        return [[draft.res_model, draft.res_id] for draft in drafts]
+        """The forms [model, record id or 0, page of a new record] the current user has
+        a draft of: read once at the login, they reach the web client with the
+        session's other values."""
+        drafts = self.sudo().search([("user_id", "=", self.env.uid)])
+        return [[draft.res_model, draft.res_id, draft.url or False] for draft in drafts]
 
     @api.autovacuum
     def _gc_old_drafts(self):

@@ -170,12 +170,7 @@ class IrHttp(models.AbstractModel):
         user = self.env.user
         if not (settings.enabled and user._is_internal()):
             return {}
-        values = {
-            **user._idle_logout_rule_values(settings),
-            # Seconds between the reports of a page in use, or False: no enforcement.
-            "idle_logout_keepalive": settings.server_enforcement
-            and keepalive_seconds(settings.timeout_minutes),
-        }
+        values = user._idle_logout_rule_values(settings)
         if request and request.session.sid:
             values["idle_logout_session_key"] = session_storage_key(request.session.sid)
             # The forms with changes kept at an earlier idle logout, read at the login.

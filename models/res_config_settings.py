@@ -119,7 +119,8 @@ class ResConfigSettings(models.TransientModel):
         string="Warning (seconds)",
         help="Show a warning this many seconds before the logout, with a button to "
         "stay logged in (WCAG 2.2.1). 0 means no warning: the logout is silent. At "
-        "least 20 seconds, and less than the timeout.",
+        "least 20 seconds, and less than the timeout. Users whose group rule is "
+        "shorter than the warning are warned at half of their timeout.",
     )
     idle_logout_audit = fields.Boolean(
         string="Log Inactivity Logouts",
@@ -269,19 +270,23 @@ class ResConfigSettings(models.TransientModel):
             )
         icp = self.env["ir.config_parameter"].sudo()
         before = self._idle_logout_settings()
-        # The pages open follow a new timeout or warning without a reload.
-        users = self.env["res.users"]
-        if before.enabled and (minutes, warning) != (
+        enabled = bool(self.idle_logout_enabled)
+        # The pages open follow the addon turned on or off, a new timeout or warning.
+        if (enabled, minutes, warning, enforcement) != (
+            before.enabled,
             before.timeout_minutes,
             before.warning_seconds,
+            before.server_enforcement,
         ):
-            users = users.sudo().search([("share", "=", False)])
-        rules_before = users._idle_logout_rules()
-        if enforcement and not before.server_enforcement:
+            users = self.env["res.users"].sudo().search([("share", "=", False)])
+            users._idle_logout_watch_rules()
+        # Turned on, the server counts idle time and lifetimes from then on.
+        switched_on = enabled and not before.enabled
+        if enforcement and (switched_on or not before.server_enforcement):
             icp.set_param(ENFORCED_SINCE_PARAM, str(int(time.time())))
-        if hours and not before.max_session_hours:
+        if hours and (switched_on or not before.max_session_hours):
             icp.set_param(LIFETIME_SINCE_PARAM, str(int(time.time())))
-        icp.set_param(ENABLED_PARAM, str(bool(self.idle_logout_enabled)))
+        icp.set_param(ENABLED_PARAM, str(enabled))
         icp.set_param(TIMEOUT_PARAM, str(minutes))
         icp.set_param(SERVER_ENFORCEMENT_PARAM, str(enforcement))
         icp.set_param(MAX_SESSION_HOURS_PARAM, str(hours))
@@ -291,8 +296,7 @@ class ResConfigSettings(models.TransientModel):
             RETENTION_DAYS_PARAM,
             str(clamp_retention_days(self.idle_logout_audit_retention_days)),
         )
-        users._idle_logout_tell_new_rules(rules_before)
         # Off, the addon keeps no one's unsaved changes any more.
-        if before.enabled and not self.idle_logout_enabled:
+        if before.enabled and not enabled:
             self.env["idle_user_logout.draft"].sudo().search([]).unlink()
         return res

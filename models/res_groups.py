@@ -10,7 +10,20 @@ from .res_config_settings import MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES
 EXEMPT = "exempt"
 # Writes that change who gets which rule.
 RULE_FIELDS = ("idle_logout_timeout_minutes", "idle_logout_exempt")
-MEMBERSHIP_FIELDS = ("user_ids", "implied_ids", "implied_by_ids")
+MEMBERSHIP_FIELDS = ("user_ids", "all_user_ids", "implied_ids", "implied_by_ids")
+
+
+def linked_ids(commands):
+    """The ids a many-to-many value links: its LINK and SET commands, or plain ids."""
+    ids = []
+    for command in commands or ():
+        if isinstance(command, int):
+            ids.append(command)
+        elif command[0] == Command.LINK:
+            ids.append(command[1])
+        elif command[0] == Command.SET:
+            ids.extend(command[2])
+    return ids
 
 
 class ResGroups(models.Model):
@@ -21,7 +34,8 @@ class ResGroups(models.Model):
         groups="base.group_system",
         help="Minutes without activity before the members of this group are logged "
         "out. 0 means no rule: the timeout of General Settings applies. A member of "
-        "several groups with a rule gets the shortest.",
+        "several groups with a rule gets the shortest. A rule shorter than the "
+        "warning of General Settings is warned at half of it.",
     )
     idle_logout_exempt = fields.Boolean(
         string="Never Logged Out for Inactivity",
@@ -36,11 +50,13 @@ class ResGroups(models.Model):
         groups="base.group_system",
     )
 
-    @api.depends("all_user_ids")
+    @api.depends("all_user_ids.active")
     def _compute_idle_logout_user_count(self):
         for group in self:
             group.idle_logout_user_count = len(
-                group.all_user_ids.filtered(lambda user: user._is_internal())
+                group.all_user_ids.filtered(
+                    lambda user: user.active and user._is_internal()
+                )
             )
 
     @api.onchange("idle_logout_timeout_minutes")
@@ -70,47 +86,66 @@ class ResGroups(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        watched = False
         for vals in vals_list:
             if RULE_FIELDS[0] in vals:
                 vals[RULE_FIELDS[0]] = self._idle_logout_clamp(vals[RULE_FIELDS[0]])
-        # The members a new group is created with: the group form saves them with it.
-        users = self.env["res.users"].sudo()
-        for vals in vals_list:
-            for command in vals.get("user_ids") or ():
-                if command[0] == Command.LINK:
-                    users |= users.browse(command[1])
-                elif command[0] == Command.SET:
-                    users |= users.browse(command[2])
-        before = users._idle_logout_rules()
+            if self._idle_logout_changes_rules(vals):
+                self._idle_logout_users_given(vals)._idle_logout_watch_rules()
+                watched = True
         groups = super().create(vals_list)
-        if any(
-            field in vals
-            for vals in vals_list
-            for field in (*RULE_FIELDS, *MEMBERSHIP_FIELDS)
-        ):
+        if watched:
             self.env.registry.clear_cache("default", "groups")
-            users._idle_logout_tell_new_rules(before)
         return groups
 
     def write(self, vals):
         if RULE_FIELDS[0] in vals:
             vals[RULE_FIELDS[0]] = self._idle_logout_clamp(vals[RULE_FIELDS[0]])
-        if not any(field in vals for field in (*RULE_FIELDS, *MEMBERSHIP_FIELDS)):
+        if not self._idle_logout_changes_rules(vals):
             return super().write(vals)
-        users = self.sudo().all_user_ids
-        before = users._idle_logout_rules()
+        users = self.sudo().all_user_ids | self._idle_logout_users_given(vals)
+        users._idle_logout_watch_rules()
         res = super().write(vals)
+        # Their rules were cached before: read again from their groups and these rules.
         self.env.registry.clear_cache("default", "groups")
-        (users | self.sudo().all_user_ids)._idle_logout_tell_new_rules(before)
         return res
 
     def unlink(self):
+        if not self._idle_logout_rules_exist():
+            return super().unlink()
         users = self.sudo().all_user_ids
-        before = users._idle_logout_rules()
+        users._idle_logout_watch_rules()
         res = super().unlink()
         self.env.registry.clear_cache("default", "groups")
-        users.exists()._idle_logout_tell_new_rules(before)
         return res
+
+    @api.model
+    def _idle_logout_changes_rules(self, vals):
+        """Whether these values may change users' rules: they set one, or change
+        memberships while a group has a rule."""
+        return any(field in vals for field in RULE_FIELDS) or (
+            any(field in vals for field in MEMBERSHIP_FIELDS)
+            and self._idle_logout_rules_exist()
+        )
+
+    @api.model
+    def _idle_logout_users_given(self, vals):
+        """The users a write or a create gives these groups' rules to: the members it
+        links, and those of the groups it makes imply them."""
+        users = self.env["res.users"].sudo()
+        linked = {field: linked_ids(vals.get(field)) for field in MEMBERSHIP_FIELDS}
+        implying = self.sudo().browse(linked["implied_by_ids"])
+        return (
+            users.browse(linked["user_ids"] + linked["all_user_ids"])
+            | implying.all_user_ids
+        )
+
+    @api.model
+    @ormcache(cache="groups")
+    def _idle_logout_rules_exist(self):
+        """Whether a group has a rule: while none has, memberships change no rule."""
+        rules = ["|", (RULE_FIELDS[0], ">", 0), (RULE_FIELDS[1], "=", True)]
+        return bool(self.sudo().search_count(rules, limit=1))
 
     @ormcache("self._ids", cache="groups")
     def _idle_logout_rule(self):

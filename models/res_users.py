@@ -1,27 +1,28 @@
 import time
 
-from odoo import models
+from odoo import api, models
 from odoo.http import request
 
 from .idle_user_logout_draft import DRAFTS_KEY
-from .ir_http import LOGIN_KEY, SEEN_KEY
+from .ir_http import LOGIN_KEY, SEEN_KEY, keepalive_seconds
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
 
-# What the pages of a user hear when their rule changes.
+# What the pages of a user hear when their rule changes; no values: the addon is off.
 RULE_CHANGED = "idle_user_logout/rule"
+# The rule values of the users a transaction may change, as they were before it.
+RULES_BEFORE = "idle_user_logout.rules_before"
 
 
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    def write(self, vals):
-        if "group_ids" not in vals:
-            return super().write(vals)
-        before = self._idle_logout_rules()
-        res = super().write(vals)
-        self._idle_logout_tell_new_rules(before)
-        return res
+    def modified(self, fnames, create=False, before=False):
+        # Every write of a user's groups passes here first, whichever module makes it
+        # (OCA base_user_role writes them past this model's write).
+        if before and "group_ids" in fnames and self.ids:
+            self._idle_logout_watch_rules(memberships=True)
+        return super().modified(fnames, create=create, before=before)
 
     def _idle_logout_timeout_minutes(self, settings):
         """The user's idle timeout in minutes: the shortest of their groups' rules,
@@ -33,13 +34,20 @@ class ResUsers(models.Model):
 
     def _idle_logout_rule_values(self, settings):
         """What the user's pages need of their rule (session_info, and the bus when it
-        changes): the timeout (False: exempt) and the warning, when on and it can be
-        met."""
+        changes): the timeout (False: exempt), how often a page in use tells the server
+        (False: never), and the warning when on, within a rule shorter than it."""
         minutes = self._idle_logout_timeout_minutes(settings)
-        values = {"idle_logout_timeout_minutes": minutes or False}
+        values = {
+            "idle_logout_timeout_minutes": minutes or False,
+            # The server refuses on the user's own timeout: a page reports within it.
+            "idle_logout_keepalive": settings.server_enforcement
+            and keepalive_seconds(minutes or settings.timeout_minutes),
+        }
         warning = settings.warning_seconds
-        if warning and minutes and warning_fits(warning, minutes):
-            values["idle_logout_warning_seconds"] = warning
+        if warning and minutes:
+            # A rule shorter than the warning is warned at half of it (20 s at least).
+            fits = warning_fits(warning, minutes)
+            values["idle_logout_warning_seconds"] = warning if fits else minutes * 30
         return values
 
     def _idle_logout_rules(self):
@@ -53,11 +61,32 @@ class ResUsers(models.Model):
             if user.active and user._is_internal()
         }
 
-    def _idle_logout_tell_new_rules(self, before):
-        """Tells the open pages of the users whose rule changed since `before`."""
-        for user_id, values in self._idle_logout_rules().items():
-            if values != before.get(user_id):
-                self.browse(user_id).sudo()._bus_send(RULE_CHANGED, values)
+    def _idle_logout_watch_rules(self, memberships=False):
+        """Once the transaction is done, tells the open pages of these users their new
+        rule if it changed. Memberships change no one's rule while no group has one."""
+        if memberships and not (
+            self.env["res.config.settings"]._idle_logout_settings().enabled
+            and self.env["res.groups"]._idle_logout_rules_exist()
+        ):
+            return
+        precommit = self.env.cr.precommit
+        if RULES_BEFORE not in precommit.data:
+            precommit.data[RULES_BEFORE] = {}
+            precommit.add(self.env(su=True)["res.users"]._idle_logout_tell_rules)
+        before = precommit.data[RULES_BEFORE]
+        users = self.sudo().filtered(lambda user: user.id not in before)
+        rules = users._idle_logout_rules()
+        before.update({user_id: rules.get(user_id, {}) for user_id in users.ids})
+
+    @api.model
+    def _idle_logout_tell_rules(self):
+        before = self.env.cr.precommit.data.pop(RULES_BEFORE, {})
+        users = self.browse(before).exists()
+        after = users._idle_logout_rules()
+        for user in users:
+            values = after.get(user.id, {})
+            if values != before[user.id]:
+                user._bus_send(RULE_CHANGED, values)
 
     def _update_last_login(self):
         res = super()._update_last_login()

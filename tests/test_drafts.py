@@ -56,10 +56,65 @@ class TestIdleLogoutDrafts(JsonRpcMixin, HttpCase):
         self.assertTrue(draft["date"])
         self.assertIsNone(self.take(), "used once")
 
-    def test_a_new_record_draft(self):
+    def test_a_new_record_draft_belongs_to_its_page(self):
         self.log_in("idle_writer")
         self.assertTrue(self.keep({"email": "ann@example.com"}, res_id=0))
+        info = self.jsonrpc("/web/session/get_session_info")["result"]
+        self.assertNotIn("idle_logout_drafts", info, "read at the login")
+        self.log_in("idle_writer")
+        info = self.jsonrpc("/web/session/get_session_info")["result"]
+        self.assertEqual(
+            info["idle_logout_drafts"], [["res.partner", 0, "/odoo/contacts/1"]]
+        )
         self.assertEqual(self.take(res_id=0)["values"], {"email": "ann@example.com"})
+
+    def test_no_password_nor_file_is_kept_in_lines_either(self):
+        self.authenticate("admin", "admin")
+        server = self.env["ir.mail_server"].create(
+            {"name": "Draft SMTP", "smtp_host": "localhost"}
+        )
+        values = {"smtp_user": "ann", "smtp_pass": "s3cret"}
+        self.assertTrue(self.keep(values, res_id=server.id, model="ir.mail_server"))
+        draft = self.take(res_id=server.id, model="ir.mail_server")
+        self.assertEqual(draft["values"], {"smtp_user": "ann"}, "no password")
+        line = {"name": "Kid", "image_1920": "A" * MAX_DRAFT_BYTES}
+        self.assertTrue(self.keep({"child_ids": [[0, "virtual_1", line]]}))
+        self.assertEqual(
+            self.take()["values"],
+            {"child_ids": [[0, "virtual_1", {"name": "Kid"}]]},
+            "an image of a line neither, and the rest within the cap",
+        )
+
+    def test_employees_create_no_draft_of_their_own(self):
+        writer = self.env["res.users"].search([("login", "=", "idle_writer")])
+        with self.assertRaises(AccessError):
+            self.env["idle_user_logout.draft"].with_user(writer).create(
+                {
+                    "user_id": writer.id,
+                    "res_model": "res.partner",
+                    "values": {"comment": "x" * (2 * MAX_DRAFT_BYTES)},
+                }
+            )
+
+    def test_a_record_saved_since_says_by_whom_and_when(self):
+        self.log_in("idle_writer")
+        self.keep({"name": "Mine"})
+        other = self.env["res.users"].search([("login", "=", "idle_other")])
+        self.env.cr.execute(
+            "UPDATE res_partner SET write_date = write_date + interval '1 hour', "
+            "write_uid = %s WHERE id = %s",
+            (other.id, self.partner.id),
+        )
+        self.partner.invalidate_recordset()
+        draft = self.take()
+        self.assertEqual(draft["values"], {"name": "Mine"})
+        self.assertEqual(draft["saved_since"]["by"], other.name)
+        self.assertEqual(
+            draft["saved_since"]["date"],
+            self.partner.write_date.strftime("%Y-%m-%d %H:%M:%S"),
+        )
+        self.keep({"name": "Mine again"})
+        self.assertNotIn("saved_since", self.take(), "not saved since this one")
 
     def test_the_login_tells_the_web_client_which_forms_have_one(self):
         self.log_in("idle_writer")
@@ -67,7 +122,9 @@ class TestIdleLogoutDrafts(JsonRpcMixin, HttpCase):
         self.url_open("/web/session/logout")
         self.log_in("idle_writer")
         info = self.jsonrpc("/web/session/get_session_info")["result"]
-        self.assertEqual(info["idle_logout_drafts"], [["res.partner", self.partner.id]])
+        self.assertEqual(
+            info["idle_logout_drafts"], [["res.partner", self.partner.id, False]]
+        )
         self.take()
         info = self.jsonrpc("/web/session/get_session_info")["result"]
         self.assertNotIn("idle_logout_drafts", info, "taken: forgotten")

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.idle_user_logout.models.res_groups import EXEMPT
-from odoo.addons.idle_user_logout.models.res_users import RULE_CHANGED
+from odoo.addons.idle_user_logout.models.res_users import RULE_CHANGED, RULES_BEFORE
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 
@@ -91,6 +91,21 @@ class TestIdleLogoutGroupRules(GroupRulesCase):
         self.warehouse.unlink()
         self.assertEqual(self.timeout(self.employee), 30, "the group deleted")
 
+    def test_a_rule_shorter_than_the_warning_is_warned_at_half_of_it(self):
+        self.icp.set_param("idle_user_logout.timeout_minutes", "15")
+        self.icp.set_param("idle_user_logout.warning_seconds", "120")
+        self.join(self.employee, self.accounting)
+        for minutes, warning in ((1, 30), (2, 60), (3, 120)):
+            self.accounting.idle_logout_timeout_minutes = minutes
+            values = self.employee._idle_logout_rule_values(self.settings())
+            self.assertEqual(values["idle_logout_warning_seconds"], warning, minutes)
+
+    def test_archived_users_are_not_counted_as_concerned(self):
+        self.join(self.employee, self.accounting)
+        self.assertEqual(self.accounting.idle_logout_user_count, 1)
+        self.employee.active = False
+        self.assertEqual(self.accounting.idle_logout_user_count, 0)
+
     def test_portal_users_are_never_concerned(self):
         self.displays.idle_logout_exempt = True
         self.accounting.idle_logout_timeout_minutes = 1
@@ -131,39 +146,63 @@ class TestIdleLogoutGroupRules(GroupRulesCase):
 
 
 class TestIdleLogoutRuleNotices(GroupRulesCase):
-    """The open pages of a user whose rule changes hear of it on the bus."""
+    """The open pages of a user whose rule changes hear of it on the bus, once the
+    transaction is done, whichever way it changed."""
 
     def notices(self, user):
+        """What the pages of `user` heard since the last look: the transaction ends."""
         self.env.cr.precommit.run()
-        return [
+        messages = self.env["bus.bus"].sudo().search([])
+        heard = [
             json.loads(bus.message)["payload"]
-            for bus in self.env["bus.bus"].sudo().search([])
+            for bus in messages
             if json.loads(bus.message)["type"] == RULE_CHANGED
             and json.loads(bus.channel)[:3]
             == [self.env.cr.dbname, "res.partner", user.partner_id.id]
         ]
+        messages.unlink()
+        return heard
 
     def setUp(self):
         super().setUp()
-        self.forget_notices()
+        self.notices(self.employee)
 
-    def forget_notices(self):
-        self.env.cr.precommit.run()
-        self.env["bus.bus"].sudo().search([]).unlink()
+    def rule(self, minutes, keepalive=None):
+        """The values a page hears: its timeout (False: exempt), its keepalive."""
+        return {
+            "idle_logout_timeout_minutes": minutes,
+            "idle_logout_keepalive": keepalive or min(60, (minutes or 30) * 20),
+        }
 
     def test_a_new_rule_reaches_its_members(self):
         self.join(self.employee, self.accounting)
         self.assertEqual(self.notices(self.employee), [], "joining changed nothing")
         self.accounting.idle_logout_timeout_minutes = 5
+        self.assertEqual(self.notices(self.employee), [self.rule(5)])
         self.displays.idle_logout_exempt = True
         self.join(self.employee, self.displays)
-        self.assertEqual(
-            self.notices(self.employee),
-            [
-                {"idle_logout_timeout_minutes": 5},
-                {"idle_logout_timeout_minutes": False},
-            ],
-        )
+        self.assertEqual(self.notices(self.employee), [self.rule(False)])
+
+    def test_one_notice_per_transaction_with_its_outcome(self):
+        self.join(self.employee, self.accounting)
+        self.accounting.idle_logout_timeout_minutes = 5
+        self.accounting.idle_logout_timeout_minutes = 1
+        self.warehouse.idle_logout_timeout_minutes = 2
+        self.assertEqual(self.notices(self.employee), [self.rule(1)])
+        self.accounting.idle_logout_timeout_minutes = 3
+        self.accounting.idle_logout_timeout_minutes = 1
+        self.assertEqual(self.notices(self.employee), [], "back where it was")
+
+    def test_a_short_rule_gets_its_own_keepalive(self):
+        """The server refuses on the user's rule: the page reports within it (a
+        keepalive from the 15-minute global timeout would come after the refusal)."""
+        self.icp.set_param("idle_user_logout.timeout_minutes", "15")
+        self.join(self.employee, self.accounting)
+        for minutes, keepalive in ((1, 20), (2, 40), (15, 60)):
+            self.accounting.idle_logout_timeout_minutes = minutes
+            self.assertEqual(
+                self.notices(self.employee), [self.rule(minutes, keepalive)]
+            )
 
     def test_a_group_created_with_a_rule_and_members_reaches_them(self):
         self.assertEqual(self.timeout(self.employee), 30, "cached before")
@@ -175,20 +214,69 @@ class TestIdleLogoutRuleNotices(GroupRulesCase):
             }
         )
         self.assertEqual(self.timeout(self.employee), 3)
-        self.assertEqual(
-            self.notices(self.employee), [{"idle_logout_timeout_minutes": 3}]
+        self.assertEqual(self.notices(self.employee), [self.rule(3)])
+
+    def test_a_group_created_implied_by_a_members_group_reaches_them(self):
+        self.join(self.employee, self.accounting)
+        self.assertEqual(self.timeout(self.employee), 30, "cached before")
+        self.env["res.groups"].create(
+            {
+                "name": "Idle implied group",
+                "idle_logout_exempt": True,
+                "implied_by_ids": [Command.link(self.accounting.id)],
+            }
         )
+        self.assertIsNone(self.timeout(self.employee))
+        self.assertEqual(self.notices(self.employee), [self.rule(False)])
+
+    def test_groups_written_past_every_override_reach_the_pages(self):
+        """OCA base_user_role writes a user's groups through `super()` from its own
+        class, past the overrides of modules loaded after it: only Odoo's base
+        `res.users.write` runs. Its roles' daily cron does so too."""
+        base_write = next(
+            cls.write
+            for cls in type(self.employee).__mro__
+            if cls.__module__ == "odoo.addons.base.models.res_users"
+            and cls.__name__ == "ResUsers"
+        )
+        self.accounting.idle_logout_timeout_minutes = 5
+        self.notices(self.employee)
+        base_write(self.employee, {"group_ids": [Command.link(self.accounting.id)]})
+        self.assertEqual(self.notices(self.employee), [self.rule(5)])
+        base_write(self.employee, {"group_ids": [Command.unlink(self.accounting.id)]})
+        self.assertEqual(self.notices(self.employee), [self.rule(30)])
+
+    def test_without_any_rule_memberships_cost_no_rule_work(self):
+        self.join(self.employee, self.accounting)
+        self.accounting.write({"user_ids": [Command.unlink(self.employee.id)]})
+        self.assertNotIn(RULES_BEFORE, self.env.cr.precommit.data)
 
     def test_a_new_global_timeout_reaches_users_without_rule(self):
         self.accounting.idle_logout_timeout_minutes = 5
         self.join(self.employee, self.accounting)
         other = new_test_user(self.env, login="idle_rule_other")
-        self.forget_notices()
+        self.notices(other)
         self.env["res.config.settings"].create(
             {"idle_logout_enabled": True, "idle_logout_timeout_minutes": 20}
         ).execute()
-        self.assertEqual(self.notices(other), [{"idle_logout_timeout_minutes": 20}])
+        self.assertEqual(self.notices(other), [self.rule(20, 60)])
         self.assertEqual(self.notices(self.employee), [], "their rule is unchanged")
+
+    def test_the_addon_turned_off_and_on_again_reaches_open_pages(self):
+        def save(**values):
+            self.env["res.config.settings"].create(
+                {"idle_logout_timeout_minutes": 30, **values}
+            ).execute()
+
+        save(idle_logout_enabled=False)
+        self.assertEqual(self.notices(self.employee), [{}], "no rule: off")
+        save(idle_logout_enabled=True)
+        self.assertEqual(self.notices(self.employee), [self.rule(30)])
+        save(idle_logout_enabled=True, idle_logout_server_enforcement=False)
+        self.assertEqual(
+            self.notices(self.employee),
+            [{"idle_logout_timeout_minutes": 30, "idle_logout_keepalive": False}],
+        )
 
     def test_nothing_is_told_when_the_addon_is_off(self):
         self.icp.set_param("idle_user_logout.enabled", "False")
@@ -310,6 +398,12 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
             self.env["ir.http"].with_user(self.display)._idle_logout_session_values()
         )
         self.assertIs(display_values["idle_logout_timeout_minutes"], False)
+        accountant_values = (
+            self.env["ir.http"].with_user(self.accountant)._idle_logout_session_values()
+        )
+        self.assertEqual(
+            accountant_values["idle_logout_keepalive"], 40, "a third of its 2 minutes"
+        )
         self.assertIn("idle_logout_keepalive", display_values, "its pages still run")
 
     def test_the_login_page_gives_the_users_own_timeout(self):

@@ -109,25 +109,27 @@ class TestIdleLogoutServerEnforcement(JsonRpcMixin, HttpCase):
             clock.tick(24 * 3600)
             self.assertTrue(self.accepted())
 
-    def test_turning_enforcement_back_on_does_not_cut_sessions_at_once(self):
-        def save_settings(enforcement):
+    def test_turning_enforcement_or_the_addon_back_on_cuts_no_session_at_once(self):
+        def save_settings(enforcement=True, enabled=True):
             self.env["res.config.settings"].create(
                 {
-                    "idle_logout_enabled": True,
+                    "idle_logout_enabled": enabled,
                     "idle_logout_timeout_minutes": 1,
                     "idle_logout_server_enforcement": enforcement,
                 }
             ).execute()
 
-        with freeze_time("2026-11-28 10:00:00") as clock:
-            self.authenticate("idle_employee", "idle_employee_pw")
-            self.assertTrue(self.accepted())  # stamped at 10:00
-            save_settings(enforcement=False)
-            clock.tick(3600)
-            save_settings(enforcement=True)
-            self.assertTrue(self.accepted(), "the 10:00 stamp counts from the switch")
-            clock.tick(LIMIT_SECONDS + 1)
-            self.assertFalse(self.accepted())
+        for off in ({"enforcement": False}, {"enabled": False}):
+            with self.subTest(**off), freeze_time("2026-11-28 10:00:00") as clock:
+                save_settings()
+                self.authenticate("idle_employee", "idle_employee_pw")
+                self.assertTrue(self.accepted())  # stamped at 10:00
+                save_settings(**off)
+                clock.tick(3600)
+                save_settings()
+                self.assertTrue(self.accepted(), "10:00 counts from the switch")
+                clock.tick(LIMIT_SECONDS + 1)
+                self.assertFalse(self.accepted())
 
     def test_session_info_asks_for_keepalive(self):
         """A page in use reports its activity each third of the timeout, up to 60 s."""

@@ -58,7 +58,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     const channel = tabChannel({
         sessionKey: session.idle_logout_session_key,
         keepaliveMs: session.idle_logout_keepalive * 1000,
-        onMessage: guarded((data) => onMessage[data.type]?.(data)),
+        onMessage: guarded((data) => phase !== "off" && onMessage[data.type]?.(data)),
     });
     const now = Date.now();
     // The session's idle time began before this page: at its last activity in any page.
@@ -70,7 +70,8 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     );
     /** Where this tab goes when the session ends, and why. */
     const exitFor = (reason) => exitThrough(reason, idleTimer.timeoutMs / 60_000);
-    // Watching for idleness, then leaving (its page hidden, its changes saved), then gone.
+    // Watching for idleness, then leaving (its page hidden, its changes saved), then gone;
+    // or off, while the addon is turned off.
     let phase = "watching";
     // Where the tab goes once the session ended, set when it starts leaving.
     let exitPage;
@@ -136,10 +137,31 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         }
     }
 
-    /** The user's rule changed (an administrator, a group): counted from the last activity. */
-    function followRule({ idle_logout_timeout_minutes: minutes, idle_logout_warning_seconds }) {
+    /**
+     * The user's rule changed (an administrator, a group, a role): counted from the last
+     * activity. No rule: the addon was turned off, and the page waits to be turned on again.
+     */
+    function followRule({
+        idle_logout_timeout_minutes: minutes,
+        idle_logout_warning_seconds: warningSeconds,
+        idle_logout_keepalive: keepalive,
+    }) {
+        if (minutes === undefined) {
+            if (phase === "watching") {
+                phase = "off";
+                warning?.hide();
+                browser.clearTimeout(pending);
+            }
+            return;
+        }
+        if (phase === "off") {
+            // Turned on again: the idle time counts from now, as on the server.
+            phase = "watching";
+            idleTimer.recordOtherTabActivity(Date.now());
+        }
         idleTimer.timeoutMs = timeoutMsOf(minutes);
-        idleTimer.warningMs = idle_logout_warning_seconds * 1000 || 0;
+        idleTimer.warningMs = warningSeconds * 1000 || 0;
+        channel.keepaliveMs = keepalive * 1000 || 0;
         check();
     }
 
@@ -211,6 +233,9 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
      * @param {"idle" | "lifetime"} [reason] none: by hand
      */
     async function leave(reason, exit = exitFor(reason)) {
+        if (phase === "off") {
+            return exit();
+        }
         if (phase === "watching") {
             stop(exit);
             channel.post("leave", { reason });

@@ -27,7 +27,8 @@ const STORAGE_PREFIX = "idle_user_logout.activity.";
  *
  * @param {{ sessionKey?: string, keepaliveMs: number, onMessage: Function }} params the
  *   session's own key (from `session_info`), how often the server hears of activity (0:
- *   never), and what this page does with the messages of the others
+ *   never; the user's rule sets it, and may change it), and what this page does with the
+ *   messages of the others
  */
 export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
     const key = sessionKey && STORAGE_PREFIX + sessionKey;
@@ -57,6 +58,7 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
 
     return {
         post,
+        keepaliveMs,
 
         /** The session's last activity in any of its pages, as they stored it. */
         storedActivity() {
@@ -80,7 +82,8 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
                 lastBroadcast = at;
                 post("activity", { at });
             }
-            if (toServer && keepaliveMs && (urgent || at - lastKeepalive >= keepaliveMs)) {
+            const period = this.keepaliveMs;
+            if (toServer && period && (urgent || at - lastKeepalive >= period)) {
                 lastKeepalive = at;
                 rpc("/web/session/check", {}, { silent: true }).catch(() => {});
             }

@@ -12,11 +12,14 @@ const SAVE_PATIENCE_MS = 1500;
 patch(FormController.prototype, {
     setup() {
         super.setup(...arguments);
-        onMounted(() =>
-            restoreDraft(this.model, this.env.services.notification).catch((error) =>
-                console.error("idle_user_logout:", error)
-            )
-        );
+        // A dialog's form (a "Create and edit...", a child contact) takes no one's draft.
+        if (!this.env.inDialog) {
+            onMounted(() =>
+                restoreDraft(this.model, this.env.services.notification).catch((error) =>
+                    console.error("idle_user_logout:", error)
+                )
+            );
+        }
     },
 
     async beforeLeave(options) {
@@ -38,7 +41,7 @@ patch(FormController.prototype, {
             delay(SAVE_PATIENCE_MS).then(() => false),
         ]);
         if (record.dirty) {
-            await keepDraft(record);
+            await keepDraft(record, this.archInfo);
         }
         return answered && saved;
     },

@@ -37,6 +37,7 @@ import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { useBus } from "@web/core/utils/hooks";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
+import { FormViewDialog } from "@web/views/view_dialogs/form_view_dialog";
 import { session } from "@web/session";
 import { CHECK_INTERVAL_MS, IdleTimer } from "@idle_user_logout/idle_timer";
 import { CHANNEL_NAME } from "@idle_user_logout/tab_channel";
@@ -45,8 +46,11 @@ class Note extends models.Model {
     _name = "idle.note";
     name = fields.Char({ required: true });
     body = fields.Char();
+    secret = fields.Char();
     _records = [{ id: 1, name: "Draft" }];
-    _views = { form: `<form><field name="name"/><field name="body"/></form>` };
+    _views = {
+        form: `<form><field name="name"/><field name="body"/><field name="secret" password="True"/></form>`,
+    };
 }
 
 /** A field that commits what is typed only when asked, and asynchronously: an HTML editor. */
@@ -686,6 +690,59 @@ describe("what could not be saved is kept, and comes back", () => {
         expect(".o_notification").toHaveCount(0);
     });
 
+    test("a field shown as a password is never kept", async () => {
+        stepDrafts();
+        await openNoteForm();
+        await contains(".o_field_widget[name=secret] input").edit("s3cret", { confirm: false });
+        await contains(".o_field_widget[name=name] input").clear({ confirm: false });
+        await advanceTime(MINUTE);
+        await advanceLeave();
+        expect.verifySteps(['draft idle.note 1 {"name":false}', idleLogoutUrl()]);
+    });
+
+    /** The drafts the login announced, and the takes the page asks the server for. */
+    function announceDrafts(
+        forms,
+        draft = { values: { name: "Kept" }, date: "2019-02-11 09:10:00" }
+    ) {
+        patchWithCleanup(session, { idle_logout_drafts: forms });
+        onRpc("/idle_user_logout/draft/take", async (request) => {
+            const { params } = await request.json();
+            expect.step(`take ${params.model} ${params.res_id}`);
+            return draft;
+        });
+    }
+
+    test("a new record's draft comes back on its page, never in a dialog", async () => {
+        patchWithCleanup(browser.location, { pathname: "/odoo/notes/new" });
+        announceDrafts([
+            ["idle.note", 0, "/odoo/elsewhere/new"],
+            ["idle.note", 0, "/odoo/notes/new"],
+        ]);
+        await openNoteForm("idle.note", false);
+        getService("dialog").add(FormViewDialog, { resModel: "idle.note" });
+        await animationFrame();
+        expect(".modal .o_field_widget[name=name] input").toHaveValue("");
+        expect.verifySteps(["take idle.note 0"]);
+        expect(".o_action .o_field_widget[name=name] input").toHaveValue("Kept");
+    });
+
+    test("a record saved by somebody since: the draft waits to be asked for", async () => {
+        announceDrafts([["idle.note", 1, false]], {
+            values: { name: "Mine" },
+            date: "2019-02-11 09:10:00",
+            saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
+        });
+        await openNoteForm();
+        await animationFrame();
+        expect.verifySteps(["take idle.note 1"]);
+        expect(".o_field_widget[name=name] input").toHaveValue("Draft");
+        expect(".o_notification").toHaveText(/Ann saved this record on .*not applied/);
+        await contains(".o_notification button:contains(Apply My Changes)").click();
+        expect(".o_field_widget[name=name] input").toHaveValue("Mine");
+        expect(".o_notification").toHaveText(/unsaved changes of .* are back/);
+    });
+
     test("a form without a draft asks nothing", async () => {
         patchWithCleanup(session, { idle_logout_drafts: [["idle.note", 2]] });
         onRpc("/idle_user_logout/draft/take", () => expect.step("take"));
@@ -891,6 +948,43 @@ describe("rules by group", () => {
         await advanceTime(24 * 60 * MINUTE);
         expect.verifySteps([]);
         expect(checkDelays.every((delay) => delay === Infinity)).toBe(true);
+    });
+
+    test("a new rule brings its keepalive: a page in use reports within the rule", async () => {
+        await startService(15, 60);
+        await ruleChanged({ idle_logout_timeout_minutes: 1, idle_logout_keepalive: 20 });
+        stepAllNetworkCalls();
+        for (let n = 0; n < 6; n++) {
+            await advanceTime(50_000);
+            await click(document.body);
+        }
+        // Every click 50 s after the last report: each reported, within the 1-minute rule.
+        expect.verifySteps([...Array(6).fill("/web/session/check")]);
+    });
+
+    test("turned off, a page stops; turned on again, it counts from then", async () => {
+        await startService(1);
+        await advanceTime(30_000);
+        await ruleChanged({});
+        await advanceTime(24 * 60 * MINUTE);
+        await click(document.body);
+        expect.verifySteps([]);
+        expect(pageHidden()).toBe(false);
+        await ruleChanged({ idle_logout_timeout_minutes: 1 });
+        const turnedOn = Date.now();
+        await advanceTime(turnedOn + MINUTE - 1 - Date.now());
+        expect.verifySteps([]);
+        await advanceTime(1);
+        await expectLoggedOut();
+    });
+
+    test("turned off, logging out by hand still logs out", async () => {
+        patchWithCleanup(session, { idle_logout_timeout_minutes: 15 });
+        const env = await makeMockEnv();
+        await ruleChanged({});
+        registry.category("user_menuitems").get("log_out")(env).callback();
+        await advanceLeave();
+        expect(browser.location.pathname).toBe("/web/session/logout");
     });
 
     test("an exempt page given a timeout leaves on it, warned first if the warning is on", async () => {
