@@ -3,7 +3,14 @@ from odoo.http import request
 
 from odoo.addons.web.controllers.session import Session
 
-from ..models.ir_http import BROWSER_REASONS, LOGOUT_REASONS, MINUTES_ARG, REASON_ARG
+from ..models.ir_http import (
+    BROWSER_REASONS,
+    LOGOUT_REASONS,
+    MINUTES_ARG,
+    REASON_ARG,
+    REAUTH_KEY,
+    log_out_for_the_addon,
+)
 
 
 class IdleLogoutSession(Session):
@@ -15,6 +22,8 @@ class IdleLogoutSession(Session):
         page_minutes = request.httprequest.args.get(MINUTES_ARG, type=int)
         session = request.session
         ir_http = request.env["ir.http"]
+        # Ended by the addon now (idle, lifetime), or already (the server's refusal).
+        by_the_addon = reason in BROWSER_REASONS or bool(session.get(REAUTH_KEY))
         if reason in BROWSER_REASONS and session.uid:
             ir_http._idle_logout_ending(session.uid, session.sid, reason)
         # A page loaded before an upgrade sends the login page itself.
@@ -22,4 +31,8 @@ class IdleLogoutSession(Session):
             redirect = ir_http._idle_logout_login_url(
                 reason, redirect, session.uid, page_minutes
             )
-        return super().logout(redirect=redirect)
+        if not by_the_addon:
+            return super().logout(redirect=redirect)
+        log_out = super().logout
+        log_out_for_the_addon(session, lambda: log_out(redirect=redirect))
+        return request.redirect(ir_http._idle_logout_exit(redirect), local=False)

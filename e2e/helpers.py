@@ -72,12 +72,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def create_database(name, *apps):
+def create_database(name, *apps, options=()):
     """A database with this addon, and the Odoo `apps` named, installed."""
     modules = ",".join(("idle_user_logout", *apps))
     subprocess.run(
         odoo_command(
-            "-d", name, "-i", modules, "--stop-after-init", "--log-level=warn"
+            "-d", name, "-i", modules, "--stop-after-init", "--log-level=warn", *options
         ),
         check=True,
     )
@@ -89,7 +89,11 @@ TEMPLATES = {
     "addon": (),
     "apps": ("mass_mailing", "website", "point_of_sale"),
     "auth_timeout": ("auth_timeout",),
+    # Single sign-on through OCA auth_oidc, a peer: the addon's bridges install with it.
+    "sso": ("auth_oidc",),
 }
+# The templates whose apps are peers (tools/peers.txt): built and served with them.
+WITH_PEERS = {"sso"}
 # The pages whose bundles a template builds beforehand: the login page, the web client,
 # and a website page where there is a website.
 WARMED_PATHS = ("/web/login", "/odoo", "/contactus")
@@ -98,6 +102,11 @@ WARMED_PATHS = ("/web/login", "/odoo", "/contactus")
 def template_name(key):
     """The template of this run (tools/test.sh names them; conftest.py otherwise)."""
     return f"{os.environ['IUL_TEMPLATES']}_{key}"
+
+
+def template_options(key):
+    """The command-line options of the servers of a template's databases."""
+    return (f"--addons-path={addons_path_with_peers()}",) if key in WITH_PEERS else ()
 
 
 def database_exists(name):
@@ -120,9 +129,10 @@ def build_template(key):
     """The template `key` of this run, built if it is not there yet."""
     name = template_name(key)
     if not database_exists(name):
+        options = template_options(key)
         try:
-            create_database(name, *TEMPLATES[key])
-            server = OdooServer(name, free_port(), name=f"template-{key}")
+            create_database(name, *TEMPLATES[key], options=options)
+            server = OdooServer(name, free_port(), *options, name=f"template-{key}")
             try:
                 warm_assets(server)
             finally:
@@ -385,10 +395,28 @@ LOGIN_FORM_ATTEMPTS = 4
 
 def submit_login(driver, login_name="admin", password="admin"):
     """Fill the login form of the current page; wait for the web client."""
+    show_login_form(driver)
+    field = driver.find_element(By.NAME, "login")
+    field.clear()
+    field.send_keys(login_name)
+    driver.find_element(By.NAME, "password").send_keys(password)
+    form_button = "form.oe_login_form button[type=submit]"
+    driver.find_element(By.CSS_SELECTOR, form_button).click()
+    try:
+        wait_for(driver, ".o_main_navbar", timeout=60)
+    except TimeoutException as error:
+        shown = f"{driver.current_url}: {page_text(driver)!r}"
+        raise AssertionError(
+            f"no web client 60 s after the login at {shown}"
+        ) from error
+
+
+def show_login_form(driver):
+    """Wait for the login form of the current page (its provider buttons too)."""
     for attempt in range(LOGIN_FORM_ATTEMPTS):
         # A first load may build bundles; a reload, less.
         if login_form_shown(driver, timeout=30 if attempt == 0 else 15):
-            break
+            return
         # Odoo 19 un-hides the form from a lazily loaded component (web.user_switch),
         # now and then never mounted though its module is loaded: about 1 load in 16
         # here, 1 in 4 with a clock 3 hours ahead, with or without the addon. The
@@ -405,19 +433,6 @@ def submit_login(driver, login_name="admin", password="admin"):
             {"origin": origin, "storageTypes": "service_workers,cache_storage"},
         )
         driver.refresh()
-    field = driver.find_element(By.NAME, "login")
-    field.clear()
-    field.send_keys(login_name)
-    driver.find_element(By.NAME, "password").send_keys(password)
-    form_button = "form.oe_login_form button[type=submit]"
-    driver.find_element(By.CSS_SELECTOR, form_button).click()
-    try:
-        wait_for(driver, ".o_main_navbar", timeout=60)
-    except TimeoutException as error:
-        shown = f"{driver.current_url}: {page_text(driver)!r}"
-        raise AssertionError(
-            f"no web client 60 s after the login at {shown}"
-        ) from error
 
 
 # Where a login page stands: its load, its lazy scripts, Odoo's lazy loader.

@@ -30,6 +30,7 @@ def site_packages(python):
 SHIPPED = {
     *("__init__.py", "__manifest__.py", "hooks.py", "LICENSE", "README.md"),
     *(
+        "bridges",
         "controllers",
         "i18n",
         "migrations",
@@ -64,6 +65,8 @@ def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
     files = zipfile.ZipFile(wheel).namelist()
     assert shipped(files, f"odoo/addons/{ADDON}/") == SHIPPED
     assert f"odoo/addons/{ADDON}/static/src/idle_timer.js" in files
+    bridge = f"odoo/addons/{ADDON}/bridges/idle_user_logout_auth_oauth/__manifest__.py"
+    assert bridge in files, "the single sign-on bridge, for the addons path"
     # The zip an Odoo Apps upload takes: the addon's directory, the same files.
     upload = zipfile.ZipFile(checkout / "dist" / f"{ADDON}-{version}.zip").namelist()
     assert shipped(upload, f"{ADDON}/") - {""} == SHIPPED

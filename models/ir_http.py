@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import werkzeug.exceptions
 
-from odoo import api, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import STORED_SESSION_BYTES, request, root
 
 from .idle_user_logout_draft import DRAFTS_KEY
@@ -36,6 +36,12 @@ LOGOUT_REASONS = (*BROWSER_REASONS, "ended")
 LIFETIME_GRACE_SECONDS = 60
 # What the pages of a session hear when the server ended it.
 SESSION_ENDED = "idle_user_logout/session_ended"
+# Session key of a browser the addon logged out: its next single sign-on must prove the
+# person again (the SSO bridges read it), until a login.
+REAUTH_KEY = "idle_logout_reauth"
+# Session key where an SSO bridge keeps what the session's identity provider needs at
+# the addon's logout (its own session ended too, when chosen); carried over it.
+SSO_KEY = "idle_logout_sso"
 
 
 def session_channel(sid):
@@ -51,6 +57,18 @@ def session_storage_key(sid):
     return hashlib.sha256(
         f"idle_user_logout.activity:{identifier}".encode()
     ).hexdigest()[:32]
+
+
+def log_out_for_the_addon(session, log_out):
+    """Logs out a session the addon ends, through `log_out`: its browser's next single
+    sign-on must prove the person again, and its identity provider's session may end
+    too (see `SSO_KEY`)."""
+    sso = session.get(SSO_KEY)
+    response = log_out()
+    session[REAUTH_KEY] = True
+    if sso:
+        session[SSO_KEY] = sso
+    return response
 
 
 def login_stamp(session, settings):
@@ -204,9 +222,12 @@ class IrHttp(models.AbstractModel):
             return
         # A cursor of its own: the logout route is read-only, a refusal rolls back.
         with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr, su=True)
-            if not env["res.users"].browse(user_id)._is_internal():
+            env = self.env(cr=cr, user=SUPERUSER_ID)
+            user = env["res.users"].browse(user_id)
+            if not user._is_internal():
                 return
+            # The user's next single sign-on must come from an authentication after now.
+            user.idle_logout_ended_at = fields.Datetime.now()
             identifier = sid[:STORED_SESSION_BYTES]
             if settings.audit:
                 # The device of the request that ends it, as Odoo's device log reads it.
@@ -235,7 +256,7 @@ class IrHttp(models.AbstractModel):
             return
         # A cursor of its own: a request refused for inactivity rolls its own back.
         with self.env.registry.cursor() as cr:
-            bus = self.env(cr=cr, su=True)["bus.bus"]
+            bus = self.env(cr=cr, user=SUPERUSER_ID)["bus.bus"]
             for sid in sids:
                 bus._sendone(session_channel(sid), SESSION_ENDED, {})
 
@@ -312,10 +333,19 @@ class IrHttp(models.AbstractModel):
         session = request.session
         user_id = session.uid
         request.env["ir.http"]._idle_logout_ending(user_id, session.sid, reason)
-        session.logout(keep_db=True)
+        log_out_for_the_addon(session, lambda: session.logout(keep_db=True))
         request.env = api.Environment(request.env.cr, None, session.context)
         # JSON-RPC then answers "session expired"; pages show the login page.
         if endpoint.routing["type"] == "http" and endpoint.routing["auth"] != "public":
             back = request.httprequest.full_path.rstrip("?")
-            login = request.env["ir.http"]._idle_logout_login_url(reason, back, user_id)
-            werkzeug.exceptions.abort(request.redirect(login))
+            ir_http = request.env["ir.http"]
+            login = ir_http._idle_logout_login_url(reason, back, user_id)
+            werkzeug.exceptions.abort(
+                request.redirect(ir_http._idle_logout_exit(login))
+            )
+
+    @api.model
+    def _idle_logout_exit(self, login_url):
+        """Where a browser the addon logged out goes: the login page; an SSO bridge may
+        send it through its identity provider's logout first (see `SSO_KEY`)."""
+        return login_url

@@ -1,10 +1,11 @@
+import calendar
 import time
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.http import request
 
 from .idle_user_logout_draft import DRAFTS_KEY
-from .ir_http import LOGIN_KEY, SEEN_KEY, keepalive_seconds
+from .ir_http import LOGIN_KEY, REAUTH_KEY, SEEN_KEY, keepalive_seconds
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
 
@@ -16,6 +17,32 @@ RULES_BEFORE = "idle_user_logout.rules_before"
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    idle_logout_ended_at = fields.Datetime(
+        "Last Logged Out by Idle Logout",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="When the addon last ended a session of this user (inactivity, lifetime): "
+        "a later single sign-on must come from an authentication at the identity "
+        "provider after it.",
+    )
+
+    def _idle_logout_authenticated_since_ended(self, authenticated_at):
+        """Whether an identity provider's authentication of this user at
+        `authenticated_at` (epoch seconds; None when it does not say) came after the
+        addon last logged them out: else its single sign-on could put a passer-by back
+        into their session."""
+        self.ensure_one()
+        ended = self.sudo().idle_logout_ended_at
+        if not (
+            ended and self.env["res.config.settings"]._idle_logout_settings().enabled
+        ):
+            return True
+        # To the second, as both are kept: a fresh authentication in that second counts.
+        return bool(authenticated_at) and authenticated_at >= calendar.timegm(
+            ended.timetuple()
+        )
 
     def modified(self, fnames, create=False, before=False):
         # Every write of a user's groups passes here first, whichever module makes it
@@ -95,6 +122,8 @@ class ResUsers(models.Model):
             return res
         now = time.time()
         request.session[LOGIN_KEY] = now
+        # Logged in again: the person proved who they are.
+        request.session.pop(REAUTH_KEY, None)
         # The server counts a session's idle time from its login, not its first request.
         if settings.server_enforcement:
             request.session[SEEN_KEY] = now if self._is_internal() else False

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The wheel and the Odoo Apps zip of the addon alone, from the committed tree: the
-# addon's own files, never the tooling around it (tools/, e2e/, bench/, Makefile, dotfiles).
+# addon's own files and its bridges (bridges/, to add to the addons path), never the
+# tooling around it (tools/, e2e/, bench/, Makefile, dotfiles).
 # Needs tools/setup.sh first (`make dist` runs it).
 set -euo pipefail
 # shellcheck source=tools/paths.sh
@@ -8,7 +9,7 @@ source "$(dirname "$0")/paths.sh"
 # shellcheck source=/dev/null
 source "$WORK/env"
 ADDON_FILES=(__init__.py __manifest__.py hooks.py LICENSE README.md pyproject.toml
-    controllers i18n migrations models security static tests views)
+    bridges controllers i18n migrations models security static tests views)
 DIST="$REPO/dist"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -12,6 +12,8 @@ status=0
 "$VENV/bin/ruff" format --check . || status=1
 # pylint-odoo reads the addon through its technical name.
 (cd "$WORK/addons" && "$VENV/bin/pylint" --rcfile "$REPO/.pylintrc" idle_user_logout) || status=1
+mapfile -t bridges < <(cd "$REPO/bridges" && ls -d */ | tr -d /)
+(cd "$REPO/bridges" && "$VENV/bin/pylint" --rcfile "$REPO/.pylintrc" "${bridges[@]}") || status=1
 mapfile -t js < <(git ls-files '*.js')
 mapfile -t xml < <(git ls-files '*.xml')
 "$NODE_MODULES/.bin/eslint" --no-eslintrc -c .eslintrc.json \

@@ -35,14 +35,16 @@ distribution (a directory holding the odoo/ package and requirements.txt)."
     fi
 fi
 grep -q "version_info = (19, 0" "$ODOO_SRC/odoo/release.py" || die "$ODOO_SRC is not Odoo 19.0"
+# The addon's bridges to optional modules (single sign-on) live in its bridges/ folder.
+BRIDGES="$WORK/addons/idle_user_logout/bridges"
 if [ -f "$ODOO_SRC/odoo-bin" ]; then
     ODOO_CMD="$VENV/bin/python $ODOO_SRC/odoo-bin"
-    ADDONS_PATH="$WORK/addons,$ODOO_SRC/addons,$ODOO_SRC/odoo/addons"
+    ADDONS_PATH="$WORK/addons,$BRIDGES,$ODOO_SRC/addons,$ODOO_SRC/odoo/addons"
 else
     # A source distribution has no odoo-bin: a launcher script stands in for it, since
     # `python -m odoo` cannot start the websocket process of --workers (it re-runs argv[0]).
     ODOO_CMD="$VENV/bin/python $WORK/odoo-bin"
-    ADDONS_PATH="$WORK/addons,$ODOO_SRC/odoo/addons"
+    ADDONS_PATH="$WORK/addons,$BRIDGES,$ODOO_SRC/odoo/addons"
     printf '%s\n' '#!/usr/bin/env python3' 'from odoo.cli.command import main' '' \
         'if __name__ == "__main__":' '    main()' > "$WORK/odoo-bin"
 fi

@@ -60,6 +60,14 @@ odoo_pytest() {
     (cd "$WORK/addons" && "$VENV/bin/pytest" --odoo-config "$ODOO_CONF" \
         --odoo-database "$DB" --odoo-log-level warn --odoo-http "$@")
 }
+# The bridges' tests, in a database with the modules they bridge (OCA peers among them).
+bridges_pytest() {
+    local addons_path
+    addons_path="$(sed -n 's/^addons_path = //p' "$ODOO_CONF"),$PEERS_PATH"
+    (cd "$WORK/addons/idle_user_logout/bridges" && "$VENV/bin/pytest" --rootdir . \
+        --odoo-config "$ODOO_CONF" --odoo-addons-path "$addons_path" \
+        --odoo-database "${RUN}_sso" --odoo-log-level warn --odoo-http "$@")
+}
 e2e() {
     (cd e2e && "$VENV/bin/pytest" "$@")
 }
@@ -73,8 +81,8 @@ cp -al "$WORK/data/filestore/${IUL_TEMPLATES}_addon" "$WORK/data/filestore/$DB" 
 # databases of their own) and the other templates.
 tier_beside suites "0. Odoo's own suites beside the addon (e2e/test_odoo_suites.py)" \
     e2e test_odoo_suites.py --junitxml "$RESULTS/suites.xml"
-tier_beside templates "0. Template databases (apps, auth_timeout)" \
-    "$VENV/bin/python" e2e/build_templates.py apps auth_timeout
+tier_beside templates "0. Template databases (apps, auth_timeout, sso)" \
+    "$VENV/bin/python" e2e/build_templates.py apps auth_timeout sso
 
 # shellcheck disable=SC2086
 tier "1. Python tests (pytest-odoo)" odoo_pytest idle_user_logout/tests \
@@ -83,6 +91,11 @@ tier "2. JS unit tests (Hoot in Chromium)" odoo_pytest idle_user_logout/tests/te
     --junitxml "$RESULTS/hoot.xml"
 tier "3. Lint (ruff, pylint-odoo, eslint, prettier)" bash tools/lint.sh
 wait_beside templates
+createdb -T "${IUL_TEMPLATES}_sso" "${RUN}_sso" \
+    && cp -al "$WORK/data/filestore/${IUL_TEMPLATES}_sso" "$WORK/data/filestore/${RUN}_sso" \
+    || failed+=("the single sign-on database")
+tier "1b. Python tests of the single sign-on bridges (pytest-odoo)" bridges_pytest \
+    idle_user_logout_auth_oauth/tests --junitxml "$RESULTS/bridges.xml"
 wait_beside suites
 
 # Alone on the machine: it measures time.

@@ -1,0 +1,18 @@
+from odoo import api, models
+from odoo.http import request
+
+from odoo.addons.idle_user_logout.models.ir_http import SSO_KEY
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @api.model
+    def _idle_logout_exit(self, login_url):
+        """Through the identity provider's logout, when its administrator chose so."""
+        login_url = super()._idle_logout_exit(login_url)
+        sso = request.session.pop(SSO_KEY, None) or {}
+        provider = self.env["auth.oauth.provider"].sudo().browse(sso.get("provider"))
+        if not (provider.exists() and provider.idle_logout_end_session):
+            return login_url
+        return provider._idle_logout_end_session_url(sso.get("id_token"), login_url)

@@ -1,0 +1,233 @@
+"""Single sign-on after an idle logout, in real Chromium, against a real OpenID Connect
+provider (the certified `oidc-provider`, its own login form and session cookie) and OCA
+auth_oidc: the provider's button on the login page never puts a passer-by back into an
+idle-logged-out session. The pages' clock is moved to the idle logout."""
+
+import os
+import subprocess
+import time
+import uuid
+from types import SimpleNamespace
+
+import pytest
+import requests
+from helpers import (
+    REPO,
+    WORK,
+    OdooServer,
+    assert_leaves_on_time,
+    copy_database,
+    drop_database,
+    free_port,
+    odoo_env,
+    on_login_page,
+    page_time,
+    show_login_form,
+    stop_process,
+    template_options,
+    wait_for,
+)
+from selenium.webdriver.common.by import By
+
+PROVIDER_SCRIPT = REPO / "e2e" / "providers" / "oidc_provider.mjs"
+REFUSED = "signed you in without asking who you are"
+# A page every internal user may open: the contacts.
+CONTACTS = "/odoo/action-base.action_partner_form"
+
+
+@pytest.fixture(scope="module")
+def sso():
+    """A server whose database has this addon, OCA auth_oidc and the bridges."""
+    db = copy_database("sso", f"iul_e2e_sso_{uuid.uuid4().hex[:8]}")
+    server = OdooServer(db, free_port(), *template_options("sso"), name="sso")
+    # The post-logout address the provider is told of is the server's own.
+    server.set_param("web.base.url", server.url)
+    server.set_param("web.base.url.freeze", "True")
+    yield server
+    server.stop()
+    drop_database(db)
+
+
+@pytest.fixture(scope="module")
+def provider(sso):
+    """The identity provider, started once, and its two clients as Odoo providers:
+    `odoo` as providers are, `lax` ignoring prompt=login and max_age."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (WORK / "logs" / "e2e-oidc-provider.log").open("wb")
+    process = subprocess.Popen(
+        ["node", str(PROVIDER_SCRIPT), str(port), sso.url],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NODE_MODULES": odoo_env()["NODE_MODULES"]},
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{url}/.well-known/openid-configuration", timeout=5).ok:
+                break
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline and process.poll() is None, "no provider"
+        time.sleep(0.2)
+    ids = {
+        client: sso.call(
+            "auth.oauth.provider",
+            "create",
+            [
+                {
+                    "name": f"{client.title()} IdP",
+                    "body": f"Sign in with the {client} IdP",
+                    "client_id": client,
+                    "client_secret": f"{client}-secret",
+                    "enabled": True,
+                    "flow": "id_token_code",
+                    "auth_endpoint": f"{url}/auth",
+                    "token_endpoint": f"{url}/token",
+                    "jwks_uri": f"{url}/jwks",
+                    "validation_endpoint": f"{url}/me",
+                    "scope": "openid email profile",
+                }
+            ],
+        )[0]
+        for client in ("odoo", "lax")
+    }
+    yield SimpleNamespace(url=url, ids=ids)
+    stop_process(process, 10)
+
+
+def user_of(sso, provider_id):
+    """A new internal user who signs in through the provider as its account `name`."""
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    sso.call(
+        "res.users",
+        "create",
+        [
+            {
+                "name": name,
+                "login": name,
+                "password": name,
+                "oauth_provider_id": provider_id,
+                "oauth_uid": name,
+            }
+        ],
+    )
+    return name
+
+
+def provider_button(driver, client):
+    show_login_form(driver)
+    return driver.find_element(By.PARTIAL_LINK_TEXT, f"Sign in with the {client} IdP")
+
+
+def on_provider_login_form(driver, provider):
+    return driver.current_url.startswith(provider.url) and bool(
+        driver.find_elements(By.CSS_SELECTOR, "form input[name=password]")
+    )
+
+
+def sign_in_at_provider(driver, provider, name):
+    """The provider's own login form asks who it is: the person answers."""
+    wait_for(driver, "form input[name=password]")
+    assert on_provider_login_form(driver, provider)
+    driver.find_element(By.NAME, "login").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys("secret")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def signed_in(driver, sso, provider, client, name, path=CONTACTS):
+    """Signed in through the provider's button from the login page of `path`; returns
+    the last activity (page time), a click in the web client."""
+    driver.get(f"{sso.url}/web/login?redirect={path}")
+    provider_button(driver, client).click()
+    sign_in_at_provider(driver, provider, name)
+    wait_for(driver, ".o_view_controller", timeout=60)
+    driver.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+    return page_time(driver)
+
+
+def test_after_an_idle_logout_the_provider_asks_who_it_is(sso, provider, browser):
+    sso.configure(enabled=True, timeout_minutes=1)
+    name = user_of(sso, provider.ids["odoo"])
+    last_activity = signed_in(browser, sso, provider, "odoo", name)
+    page = browser.current_url
+    assert_leaves_on_time(browser, last_activity)
+    # A passer-by clicks the provider's button: its session (seconds old) would answer.
+    button = provider_button(browser, "odoo")
+    assert "prompt=login" in button.get_attribute("href")
+    button.click()
+    sign_in_at_provider(browser, provider, name)
+    wait_for(browser, ".o_view_controller", timeout=60)
+    assert browser.current_url == page, "back on the page"
+    assert not browser.find_elements(By.CSS_SELECTOR, ".o_idle_logout_notice")
+    browser.get(f"{sso.url}/web/session/logout")
+    button = provider_button(browser, "odoo")
+    assert "prompt" not in button.get_attribute("href"), "asked once"
+
+
+def test_without_its_cookies_a_passer_by_is_refused_then_asked(sso, provider, browser):
+    sso.configure(enabled=True, timeout_minutes=1)
+    name = user_of(sso, provider.ids["odoo"])
+    assert_leaves_on_time(browser, signed_in(browser, sso, provider, "odoo", name))
+    # Odoo's cookie only: on 127.0.0.1 the provider's share the host.
+    browser.delete_cookie("session_id")
+    browser.get(f"{sso.url}/web/login")
+    button = provider_button(browser, "odoo")
+    assert "prompt" not in button.get_attribute("href"), "nothing tells this browser"
+    button.click()
+    # The provider's session answers at once; the server checks its auth_time.
+    show_login_form(browser)
+    assert REFUSED in browser.find_element(By.CSS_SELECTOR, ".alert-danger").text
+    provider_button(browser, "odoo").click()
+    assert on_provider_login_form(browser, provider), "asked this time"
+
+
+def test_a_provider_that_ignores_prompt_is_refused(sso, provider, browser):
+    sso.configure(enabled=True, timeout_minutes=1)
+    name = user_of(sso, provider.ids["lax"])
+    assert_leaves_on_time(browser, signed_in(browser, sso, provider, "lax", name))
+    provider_button(browser, "lax").click()
+    show_login_form(browser)
+    assert REFUSED in browser.find_element(By.CSS_SELECTOR, ".alert-danger").text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".o_main_navbar")
+
+
+def test_a_day_as_usual_is_not_asked_twice(sso, provider, browser):
+    """Logged out by hand, the provider's button signs in at once, as always."""
+    name = user_of(sso, provider.ids["odoo"])
+    signed_in(browser, sso, provider, "odoo", name)
+    browser.get(f"{sso.url}/web/session/logout")
+    provider_button(browser, "odoo").click()
+    wait_for(browser, ".o_main_navbar", timeout=60)
+    assert not on_provider_login_form(browser, provider)
+
+
+def test_the_providers_session_may_end_too(sso, provider, browser):
+    provider_id = provider.ids["odoo"]
+    sso.call(
+        "auth.oauth.provider", "write", [provider_id], {"idle_logout_end_session": True}
+    )
+    try:
+        endpoint = sso.call(
+            "auth.oauth.provider",
+            "read",
+            [provider_id],
+            ["idle_logout_end_session_endpoint"],
+        )[0]["idle_logout_end_session_endpoint"]
+        assert endpoint == f"{provider.url}/session/end", "read from its discovery"
+        name = user_of(sso, provider_id)
+        assert_leaves_on_time(browser, signed_in(browser, sso, provider, "odoo", name))
+        assert on_login_page(browser)
+        notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert notice.text == "You were logged out after 1 min of inactivity."
+        # No session at the provider any more: even a client ignoring prompt is asked.
+        browser.get(f"{sso.url}/web/login")
+        provider_button(browser, "lax").click()
+        assert on_provider_login_form(browser, provider)
+    finally:
+        sso.call(
+            "auth.oauth.provider",
+            "write",
+            [provider_id],
+            {"idle_logout_end_session": False},
+        )
