@@ -89,8 +89,9 @@ TEMPLATES = {
     "addon": (),
     "apps": ("mass_mailing", "website", "point_of_sale"),
     "auth_timeout": ("auth_timeout",),
-    # Single sign-on through OCA auth_oidc, a peer: the addon's bridges install with it.
-    "sso": ("auth_oidc",),
+    # Single sign-on through OCA auth_oidc and auth_saml, peers: the addon's bridges
+    # install with them.
+    "sso": ("auth_oidc", "auth_saml"),
 }
 # The templates whose apps are peers (tools/peers.txt): built and served with them.
 WITH_PEERS = {"sso"}

@@ -1,10 +1,14 @@
-"""Single sign-on after an idle logout, in real Chromium, against a real OpenID Connect
-provider (the certified `oidc-provider`, its own login form and session cookie) and OCA
-auth_oidc: the provider's button on the login page never puts a passer-by back into an
-idle-logged-out session. The pages' clock is moved to the idle logout."""
+"""Single sign-on after an idle logout, in real Chromium, against real identity
+providers started here: an OpenID Connect one (the certified `oidc-provider`, with OCA
+auth_oidc) and a SAML one (built on pysaml2, with OCA auth_saml), each with its own
+login form and session cookie. The provider's button on the login page never puts a
+passer-by back into an idle-logged-out session. The pages' clock is moved to the idle
+logout."""
 
+import base64
 import os
 import subprocess
+import sys
 import time
 import uuid
 from types import SimpleNamespace
@@ -29,8 +33,9 @@ from helpers import (
 )
 from selenium.webdriver.common.by import By
 
-PROVIDER_SCRIPT = REPO / "e2e" / "providers" / "oidc_provider.mjs"
+PROVIDERS = REPO / "e2e" / "providers"
 REFUSED = "signed you in without asking who you are"
+NOTICE = ".o_idle_logout_notice"
 # A page every internal user may open: the contacts.
 CONTACTS = "/odoo/action-base.action_partner_form"
 
@@ -56,20 +61,12 @@ def provider(sso):
     url = f"http://127.0.0.1:{port}"
     log = (WORK / "logs" / "e2e-oidc-provider.log").open("wb")
     process = subprocess.Popen(
-        ["node", str(PROVIDER_SCRIPT), str(port), sso.url],
+        ["node", str(PROVIDERS / "oidc_provider.mjs"), str(port), sso.url],
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "NODE_MODULES": odoo_env()["NODE_MODULES"]},
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/.well-known/openid-configuration", timeout=5).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        assert time.monotonic() < deadline and process.poll() is None, "no provider"
-        time.sleep(0.2)
+    wait_until_up(process, f"{url}/.well-known/openid-configuration")
     ids = {
         client: sso.call(
             "auth.oauth.provider",
@@ -94,6 +91,88 @@ def provider(sso):
     }
     yield SimpleNamespace(url=url, ids=ids)
     stop_process(process, 10)
+
+
+def wait_until_up(process, url):
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(url, timeout=5).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline and process.poll() is None, "no provider"
+        time.sleep(0.2)
+
+
+def key_pair(folder, name):
+    """A private key and its self-signed certificate, as a SAML party has them."""
+    key, cert = folder / f"{name}.key", folder / f"{name}.crt"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return key, cert
+
+
+@pytest.fixture(scope="module")
+def saml(sso, tmp_path_factory):
+    """The SAML identity provider, started once, and its provider record in Odoo."""
+    folder = tmp_path_factory.mktemp("saml")
+    key_pair(folder, "idp")
+    sp_key, sp_cert = key_pair(folder, "sp")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (WORK / "logs" / "e2e-saml-provider.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, str(PROVIDERS / "saml_provider.py"), str(port), str(folder)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    wait_until_up(process, f"{url}/metadata")
+    provider_id = sso.call(
+        "auth.saml.provider",
+        "create",
+        [
+            {
+                "name": "Saml IdP",
+                "body": "Sign in with the saml IdP",
+                "idp_metadata": requests.get(f"{url}/metadata", timeout=10).text,
+                "sp_pem_public": base64.b64encode(sp_cert.read_bytes()).decode(),
+                "sp_pem_private": base64.b64encode(sp_key.read_bytes()).decode(),
+                "matching_attribute": "subject.nameId",
+                "sig_alg": "SIG_RSA_SHA256",
+            }
+        ],
+    )[0]
+    sp_metadata = requests.get(
+        f"{sso.url}/auth_saml/metadata?p={provider_id}&d={sso.db}", timeout=30
+    ).text
+    requests.post(f"{url}/sp", data=sp_metadata.encode(), timeout=10).raise_for_status()
+    yield SimpleNamespace(url=url, id=provider_id)
+    stop_process(process, 10)
+
+
+def saml_user(sso, provider_id):
+    """A new internal user who signs in through the SAML provider as `name`."""
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    sso.call(
+        "res.users",
+        "create",
+        [
+            {
+                "name": name,
+                "login": name,
+                "password": name,
+                "saml_ids": [
+                    (0, 0, {"saml_provider_id": provider_id, "saml_uid": name})
+                ],
+            }
+        ],
+    )
+    return name
 
 
 def user_of(sso, provider_id):
@@ -177,7 +256,7 @@ def test_without_its_cookies_a_passer_by_is_refused_then_asked(sso, provider, br
     button.click()
     # The provider's session answers at once; the server checks its auth_time.
     show_login_form(browser)
-    assert REFUSED in browser.find_element(By.CSS_SELECTOR, ".alert-danger").text
+    assert REFUSED in browser.find_element(By.CSS_SELECTOR, NOTICE).text
     provider_button(browser, "odoo").click()
     assert on_provider_login_form(browser, provider), "asked this time"
 
@@ -188,7 +267,7 @@ def test_a_provider_that_ignores_prompt_is_refused(sso, provider, browser):
     assert_leaves_on_time(browser, signed_in(browser, sso, provider, "lax", name))
     provider_button(browser, "lax").click()
     show_login_form(browser)
-    assert REFUSED in browser.find_element(By.CSS_SELECTOR, ".alert-danger").text
+    assert REFUSED in browser.find_element(By.CSS_SELECTOR, NOTICE).text
     assert not browser.find_elements(By.CSS_SELECTOR, ".o_main_navbar")
 
 
@@ -231,3 +310,31 @@ def test_the_providers_session_may_end_too(sso, provider, browser):
             [provider_id],
             {"idle_logout_end_session": False},
         )
+
+
+def test_after_an_idle_logout_the_saml_provider_asks_who_it_is(sso, saml, browser):
+    """The next AuthnRequest carries ForceAuthn: the provider asks for credentials."""
+    sso.configure(enabled=True, timeout_minutes=1)
+    name = saml_user(sso, saml.id)
+    last_activity = signed_in(browser, sso, saml, "saml", name)
+    page = browser.current_url
+    assert_leaves_on_time(browser, last_activity)
+    provider_button(browser, "saml").click()
+    sign_in_at_provider(browser, saml, name)
+    wait_for(browser, ".o_view_controller", timeout=60)
+    assert browser.current_url == page, "back on the page"
+
+
+def test_a_saml_sign_in_from_before_the_logout_is_refused(sso, saml, browser):
+    """Without Odoo's cookie nothing asks for ForceAuthn: the provider's session
+    answers, and the server refuses its older AuthnInstant."""
+    sso.configure(enabled=True, timeout_minutes=1)
+    name = saml_user(sso, saml.id)
+    assert_leaves_on_time(browser, signed_in(browser, sso, saml, "saml", name))
+    browser.delete_cookie("session_id")
+    browser.get(f"{sso.url}/web/login")
+    provider_button(browser, "saml").click()
+    show_login_form(browser)
+    assert REFUSED in browser.find_element(By.CSS_SELECTOR, NOTICE).text
+    provider_button(browser, "saml").click()
+    assert on_provider_login_form(browser, saml), "asked this time"

@@ -1,6 +1,6 @@
 import hashlib
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import werkzeug.exceptions
 
@@ -39,6 +39,10 @@ SESSION_ENDED = "idle_user_logout/session_ended"
 # Session key of a browser the addon logged out: its next single sign-on must prove the
 # person again (the SSO bridges read it), until a login.
 REAUTH_KEY = "idle_logout_reauth"
+# Session key telling an SSO bridge's sign-in route that the addon refused the sign-in
+# (see `res.users._idle_logout_check_fresh_sign_on`), and what the login page is told.
+SSO_REFUSED_KEY = "idle_logout_sso_refused"
+SSO_REFUSED_ARG = "idle_logout_sso"
 # Session key where an SSO bridge keeps what the session's identity provider needs at
 # the addon's logout (its own session ended too, when chosen); carried over it.
 SSO_KEY = "idle_logout_sso"
@@ -178,6 +182,12 @@ class IrHttp(models.AbstractModel):
             return self.env._(
                 "Your session reached its %(hours)s-hour limit and was ended.",
                 hours=int(hours),
+            )
+        if params.get(SSO_REFUSED_ARG):
+            return self.env._(
+                "Your identity provider signed you in without asking who you are, "
+                "after this account was logged out for inactivity. Sign in again: "
+                "the provider will ask for your credentials."
             )
         return ""
 
@@ -343,6 +353,21 @@ class IrHttp(models.AbstractModel):
             werkzeug.exceptions.abort(
                 request.redirect(ir_http._idle_logout_exit(login))
             )
+
+    @api.model
+    def _idle_logout_sign_on_refused(self, target):
+        """After a single sign-on the addon refused: the login page, saying why, its
+        provider buttons asking for a fresh authentication, then `target` (a URL the
+        sign-in was to lead to). None when the sign-in was not refused here."""
+        session = request.session
+        if not session.pop(SSO_REFUSED_KEY, None):
+            return None
+        session[REAUTH_KEY] = True
+        params = {SSO_REFUSED_ARG: 1}
+        _scheme, _netloc, path, query, _fragment = urlsplit(target or "")
+        if path:
+            params["redirect"] = f"{path}?{query}" if query else path
+        return request.redirect(f"/web/login?{urlencode(params)}", 303)
 
     @api.model
     def _idle_logout_exit(self, login_url):

@@ -140,6 +140,10 @@ class ResConfigSettings(models.TransientModel):
         string="Nobody Logged Out",
         compute="_compute_idle_logout_rules_summary",
     )
+    idle_logout_sso_summary = fields.Text(
+        string="After an Idle Logout, Single Sign-On",
+        compute="_compute_idle_logout_sso_summary",
+    )
     idle_logout_audit_retention_days = fields.Integer(
         string="Keep Log Entries (days)",
         default=DEFAULT_RETENTION_DAYS,
@@ -202,6 +206,17 @@ class ResConfigSettings(models.TransientModel):
             record.idle_logout_rules_summary = " · ".join(parts)
             record.idle_logout_exempt_user_ids = exempt
             record.idle_logout_nobody_logged_out = bool(users) and exempt == users
+
+    def _compute_idle_logout_sso_summary(self):
+        """What the next sign-in through each enabled identity provider does after an
+        idle logout (the SSO bridges say it); empty without single sign-on."""
+        summary = "\n".join(self._idle_logout_sso_lines())
+        for settings in self:
+            settings.idle_logout_sso_summary = summary
+
+    def _idle_logout_sso_lines(self):
+        """One line per enabled identity provider; the SSO bridges add theirs."""
+        return []
 
     def _idle_logout_users_label(self, count):
         if count == 1:

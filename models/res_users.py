@@ -2,10 +2,17 @@ import calendar
 import time
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessDenied
 from odoo.http import request
 
 from .idle_user_logout_draft import DRAFTS_KEY
-from .ir_http import LOGIN_KEY, REAUTH_KEY, SEEN_KEY, keepalive_seconds
+from .ir_http import (
+    LOGIN_KEY,
+    REAUTH_KEY,
+    SEEN_KEY,
+    SSO_REFUSED_KEY,
+    keepalive_seconds,
+)
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
 
@@ -43,6 +50,17 @@ class ResUsers(models.Model):
         return bool(authenticated_at) and authenticated_at >= calendar.timegm(
             ended.timetuple()
         )
+
+    def _idle_logout_check_fresh_sign_on(self, authenticated_at):
+        """Refuses a single sign-on of this user that does not come from an
+        authentication after the addon last logged them out (see
+        `_idle_logout_authenticated_since_ended`): the SSO bridge's sign-in route then
+        leads to the login page (`ir.http._idle_logout_sign_on_refused`). Called
+        before the sign-in stores anything a session could be opened with."""
+        if not self._idle_logout_authenticated_since_ended(authenticated_at):
+            if request:
+                request.session[SSO_REFUSED_KEY] = True
+            raise AccessDenied()
 
     def modified(self, fnames, create=False, before=False):
         # Every write of a user's groups passes here first, whichever module makes it

@@ -29,6 +29,9 @@ class TestIdleLogoutTranslations(HttpCase):
             "/web/login?idle_logout=15", headers={"Accept-Language": "fr-FR,fr;q=0.9"}
         ).text
         self.assertIn("Vous avez été déconnecté après 15 min d&#39;inactivité.", page)
+        french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+        page = self.url_open("/web/login?idle_logout_sso=1", headers=french).text
+        self.assertIn("vous a connecté sans vous demander qui vous êtes", page)
 
     def test_lifetime_notice_and_log_list_in_french(self):
         page = self.url_open(

@@ -10,10 +10,10 @@ source "$WORK/env"
 DB="iul_i18n_$$"
 trap 'dropdb --if-exists "$DB"' EXIT
 ADDONS_PATH="$(sed -n 's/^addons_path = //p' "$ODOO_CONF"),$PEERS_PATH"
-# The bridges install with the modules they bridge (OCA auth_oidc is a peer).
+# The bridges install with the modules they bridge (OCA auth_oidc, auth_saml: peers).
 $ODOO_CMD -c "$ODOO_CONF" --addons-path "$ADDONS_PATH" -d "$DB" \
-    -i idle_user_logout,auth_oidc --stop-after-init --log-level=warn
-modules=(idle_user_logout idle_user_logout_auth_oauth)
+    -i idle_user_logout,auth_oidc,auth_saml --stop-after-init --log-level=warn
+modules=(idle_user_logout idle_user_logout_auth_oauth idle_user_logout_auth_saml)
 for module in "${modules[@]}"; do
     $ODOO_CMD --addons-path="$ADDONS_PATH" i18n export -c "$ODOO_CONF" -d "$DB" "$module"
 done

@@ -58,6 +58,8 @@ command -v pg_config >/dev/null || missing+=(libpq-dev)
 ldconfig -p | grep -q libmagic.so.1 || missing+=(libmagic1)
 command -v gcc >/dev/null || missing+=(gcc python3-dev)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# SAML signatures (pysaml2, OCA auth_saml) are made and checked by xmlsec1.
+command -v xmlsec1 >/dev/null || missing+=(xmlsec1)
 # nginx runs in the foreground from configurations of our own, never as a service.
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -107,6 +109,12 @@ if [ "$(cat "$WORK/peers/.stamp" 2>/dev/null)" != "$(sha256sum < "$REPO/tools/pe
         "$VENV/bin/python" -m zipfile -e "$wheel" "$WORK/peers/unpacked"
     done
     mv "$WORK"/peers/unpacked/odoo/addons/* "$WORK/peers/" && rm -rf "$WORK/peers/unpacked"
+    # OCA auth_saml 19.0 takes fragment_to_query_string from odoo.http, where later 19.0
+    # sources have it; older ones (the source distribution) have it in auth_oauth only.
+    if ! grep -q "def fragment_to_query_string" "$ODOO_SRC/odoo/http.py"; then
+        sed -i 's/^from odoo.http import fragment_to_query_string, request$/from odoo.http import request\nfrom odoo.addons.auth_oauth.controllers.main import fragment_to_query_string/' \
+            "$WORK/peers/auth_saml/controllers/main.py"
+    fi
     sha256sum < "$REPO/tools/peers.txt" > "$WORK/peers/.stamp"
 fi
 

@@ -95,7 +95,8 @@ createdb -T "${IUL_TEMPLATES}_sso" "${RUN}_sso" \
     && cp -al "$WORK/data/filestore/${IUL_TEMPLATES}_sso" "$WORK/data/filestore/${RUN}_sso" \
     || failed+=("the single sign-on database")
 tier "1b. Python tests of the single sign-on bridges (pytest-odoo)" bridges_pytest \
-    idle_user_logout_auth_oauth/tests --junitxml "$RESULTS/bridges.xml"
+    idle_user_logout_auth_oauth/tests idle_user_logout_auth_saml/tests \
+    --junitxml "$RESULTS/bridges.xml"
 wait_beside suites
 
 # Alone on the machine: it measures time.

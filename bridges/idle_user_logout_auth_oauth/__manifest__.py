@@ -9,7 +9,6 @@
     "depends": ["idle_user_logout", "auth_oauth"],
     "data": [
         "views/auth_oauth_provider_views.xml",
-        "views/res_config_settings_views.xml",
     ],
     "auto_install": True,
     "installable": True,

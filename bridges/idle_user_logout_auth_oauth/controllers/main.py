@@ -8,13 +8,10 @@ from odoo.addons.auth_oauth.controllers.main import OAuthController, OAuthLogin
 from odoo.addons.idle_user_logout.models.ir_http import REAUTH_KEY
 
 from ..models.auth_oauth_provider import POST_LOGOUT_PATH, PROVIDER_DOWN_ARG
-from ..models.res_users import REFUSED_KEY
 
 # OpenID Connect Core 1.0, 3.1.2.1: the provider authenticates the person again, now,
 # and says when in the ID token (auth_time).
 FRESH_AUTHENTICATION = {"prompt": "login", "max_age": "0"}
-# What the login page is told when a sign-in was refused for want of a fresh one.
-REFUSED_ARG = "idle_logout_sso"
 
 
 def with_fresh_authentication(link):
@@ -35,48 +32,26 @@ class IdleLogoutOAuthLogin(OAuthLogin):
     @http.route()
     def web_login(self, *args, **kw):
         response = super().web_login(*args, **kw)
-        if response.is_qweb:
-            error = self._idle_logout_sso_error()
-            if error:
-                response.qcontext["error"] = error
-        return response
-
-    def _idle_logout_sso_error(self):
-        """Why single sign-on did not go as usual, from the login page's parameters."""
-        if request.params.get(REFUSED_ARG):
-            return request.env._(
-                "Your identity provider signed you in without asking who you are, "
-                "after this account was logged out for inactivity. Sign in again: "
-                "the provider will ask for your credentials."
-            )
         provider_id = request.params.get(PROVIDER_DOWN_ARG, "")
-        if provider_id.isdigit():
-            provider = (
-                request.env["auth.oauth.provider"].sudo().browse(int(provider_id))
-            )
-            return request.env._(
+        if response.is_qweb and provider_id.isdigit():
+            # The provider whose session was to end at an idle logout did not answer.
+            providers = request.env["auth.oauth.provider"].sudo()
+            name = providers.browse(int(provider_id)).exists().name
+            response.qcontext["error"] = request.env._(
                 "%(provider)s did not answer: your session there may still be open. "
                 "Sign out there, or sign in again here: it will ask who you are.",
-                provider=provider.exists().name
-                or request.env._("The identity provider"),
+                provider=name or request.env._("The identity provider"),
             )
-        return None
+        return response
 
 
 class IdleLogoutOAuthController(OAuthController):
     @http.route()
     def signin(self, **kw):
         response = super().signin(**kw)
-        if request.session.pop(REFUSED_KEY, None):
-            # Its provider links now ask for a fresh authentication.
-            request.session[REAUTH_KEY] = True
-            params = {REFUSED_ARG: 1}
-            target = unquote_plus(json.loads(kw["state"]).get("r") or "")
-            if target:
-                _scheme, _netloc, path, query, _fragment = urlsplit(target)
-                params["redirect"] = f"{path}?{query}" if query else path
-            response = request.redirect(f"/web/login?{urlencode(params)}", 303)
-        return response
+        state = json.loads(kw["state"]) if kw.get("state") else {}
+        target = unquote_plus(state.get("r") or "")
+        return request.env["ir.http"]._idle_logout_sign_on_refused(target) or response
 
     @http.route(POST_LOGOUT_PATH, type="http", auth="none", readonly=True)
     def provider_logged_out(self, state=None, **kw):

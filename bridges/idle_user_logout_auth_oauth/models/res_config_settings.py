@@ -1,22 +1,16 @@
-from odoo import fields, models
+from odoo import models
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    idle_logout_sso_summary = fields.Text(
-        "After an Idle Logout, Single Sign-On",
-        compute="_compute_idle_logout_sso_summary",
-    )
-
-    def _compute_idle_logout_sso_summary(self):
-        """What the next sign-in through each enabled provider does after an idle
-        logout: asked again always; checked with an ID token only; its session ended
-        when chosen."""
+    def _idle_logout_sso_lines(self):
+        """OAuth 2.0 and OpenID Connect providers: asked again always; checked with an
+        ID token only; their session ended when chosen."""
+        lines = super()._idle_logout_sso_lines()
         providers = (
             self.env["auth.oauth.provider"].sudo().search([("enabled", "=", True)])
         )
-        lines = []
         for provider in providers:
             if provider.idle_logout_checked:
                 line = self.env._(
@@ -36,5 +30,4 @@ class ResConfigSettings(models.TransientModel):
             if provider.idle_logout_end_session:
                 line += " " + self.env._("Its own session is ended too.")
             lines.append(line)
-        for settings in self:
-            settings.idle_logout_sso_summary = "\n".join(lines)
+        return lines

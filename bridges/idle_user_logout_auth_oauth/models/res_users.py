@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.exceptions import AccessDenied
 from odoo.http import request
 
 from odoo.addons.idle_user_logout.models.ir_http import SSO_KEY
@@ -7,8 +6,6 @@ from odoo.addons.idle_user_logout.models.ir_http import SSO_KEY
 # Where the validated claims of an OpenID Connect login carry its raw ID token (put
 # there by idle_user_logout_auth_oidc): its auth_time is checked; the logout's hint.
 ID_TOKEN = "idle_logout_id_token"
-# Session key telling the sign-in route that the login was refused here.
-REFUSED_KEY = "idle_logout_sso_refused"
 
 
 class ResUsers(models.Model):
@@ -24,13 +21,8 @@ class ResUsers(models.Model):
                     ("oauth_provider_id", "=", provider),
                 ]
             )
-            # Checked before the sign-in stores the token a session opens with.
-            if user and not user._idle_logout_authenticated_since_ended(
-                validation.get("auth_time")
-            ):
-                if request:
-                    request.session[REFUSED_KEY] = True
-                raise AccessDenied()
+            if user:
+                user._idle_logout_check_fresh_sign_on(validation.get("auth_time"))
         login = super()._auth_oauth_signin(provider, validation, params)
         if id_token and request:
             request.session[SSO_KEY] = {"provider": provider, "id_token": id_token}

@@ -178,7 +178,7 @@ class TestIdleLogoutSingleSignOn(JsonRpcMixin, HttpCase):
         )
         bridge._update_translations(["fr_FR"])
         page = self.url_open(
-            "/web/login?idle_logout_sso=1",
+            f"/web/login?idle_logout_provider_down={self.provider.id}",
             headers={"Accept-Language": "fr-FR,fr;q=0.9"},
         ).text
-        self.assertIn("vous a connecté sans vous demander qui vous êtes", page)
+        self.assertIn("Company IdP n&#39;a pas répondu", page)
