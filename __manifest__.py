@@ -9,10 +9,12 @@
     "data": [
         "security/ir.model.access.csv",
         "security/idle_user_logout_security.xml",
+        "data/ir_cron.xml",
         "views/idle_user_logout_log_views.xml",
         "views/res_groups_views.xml",
         "views/res_config_settings_views.xml",
         "views/webclient_templates.xml",
+        "report/policy_report_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -48,5 +50,4 @@
     },
     "images": ["static/description/settings.png"],
     "uninstall_hook": "uninstall_hook",
-    "installable": True,
 }

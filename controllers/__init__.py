@@ -1,2 +1,3 @@
 from . import draft
 from . import session
+from . import tabs

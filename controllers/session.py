@@ -24,8 +24,9 @@ class IdleLogoutSession(Session):
         ir_http = request.env["ir.http"]
         # Ended by the addon now (idle, lifetime), or already (the server's refusal).
         by_the_addon = reason in BROWSER_REASONS or bool(session.get(REAUTH_KEY))
-        if reason in BROWSER_REASONS and session.uid:
-            ir_http._idle_logout_ending(session.uid, session.sid, reason)
+        if session.uid and (reason in BROWSER_REASONS or not by_the_addon):
+            ending = reason if reason in BROWSER_REASONS else "logout"
+            ir_http._idle_logout_ending(session.uid, session.sid, ending)
         # A page loaded before an upgrade sends the login page itself.
         if reason in LOGOUT_REASONS and not redirect.startswith("/web/login"):
             redirect = ir_http._idle_logout_login_url(

@@ -1,10 +1,13 @@
+import itertools
 import os
+import re
 import uuid
 
 import pytest
 from helpers import (
     CHROMEDRIVER,
     TEMPLATES,
+    WORK,
     OdooServer,
     copy_database,
     drop_database,
@@ -88,3 +91,51 @@ def browser(request):
 def real_clock_browser(request):
     """Chromium as users have it: real time, nothing moved."""
     yield from chrome_for(request)
+
+
+# What the servers may log at WARNING or above through no fault of the addon: the tests'
+# own XML-RPC calls (deprecated in Odoo 19), Odoo's start without an interface given,
+# and OCA auth_saml's login link, whose `redirect` its own route does not take.
+TOLERATED = (
+    "odoo.addons.rpc.controllers.xmlrpc: The /xmlrpc",
+    "odoo.tools.config: missing --http-interface",
+    "auth_saml.controllers.main.get_auth_request> called ignoring args {'redirect'}",
+)
+# A log record starts with its date; its traceback, if any, follows on the next lines.
+RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ", re.MULTILINE)
+
+
+def odoo_retried(record):
+    """A concurrent update PostgreSQL refused in a query of Odoo's own (a parameter the
+    tests set while a login sets it too), which Odoo retries."""
+    return "could not serialize access" in record and "idle_logout" not in record
+
+
+@pytest.fixture
+def expected_server_logs():
+    """What a test expects the servers to log as a warning (a refusal it provokes)."""
+    return []
+
+
+@pytest.fixture(autouse=True)
+def quiet_servers(expected_server_logs):
+    """No server logs a warning or an error during a test, but the tolerated ones and
+    those the test expects: a normal logout, refusal or sign-in logs none."""
+    logs = sorted((WORK / "logs").glob("e2e-*.log"))
+    before = {path: path.stat().st_size for path in logs}
+    yield
+    allowed = (*TOLERATED, *expected_server_logs)
+    problems = []
+    for path in sorted((WORK / "logs").glob("e2e-*.log")):
+        with path.open("rb") as file:
+            file.seek(before.get(path, 0))
+            text = file.read().decode(errors="replace")
+        bounds = [match.start() for match in RECORD.finditer(text)] + [len(text)]
+        for start, end in itertools.pairwise(bounds):
+            record = text[start:end]
+            first_line = record.splitlines()[0]
+            if re.search(r" (WARNING|ERROR|CRITICAL) ", first_line) and not (
+                any(pattern in record for pattern in allowed) or odoo_retried(record)
+            ):
+                problems.append(f"{path.name}: {record.strip()[:2000]}")
+    assert not problems, "the servers logged:\n" + "\n".join(problems)

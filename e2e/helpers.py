@@ -241,12 +241,26 @@ class OdooServer:
         self.call("ir.config_parameter", "set_param", key, value)
 
     def audit_rows(self, session_id):
-        """The audit rows of a session, each with the device Odoo logged for it."""
-        identifier = [["session_identifier", "=", session_id[:42]]]
+        """The session ends on record of a session, and the devices Odoo logged for
+        it."""
+        odoo_addons()
+        from odoo.addons.idle_user_logout.models.idle_user_logout_log import (
+            session_hash,
+        )
+
+        identifier = session_id[:42]
         fields = ["ip_address", "browser", "platform"]
-        device = self.call("res.device.log", "search_read", identifier, fields)
+        device = self.call(
+            "res.device.log",
+            "search_read",
+            [("session_identifier", "=", identifier)],
+            fields,
+        )
         rows = self.call(
-            "idle_user_logout.log", "search_read", identifier, fields + ["reason"]
+            "idle_user_logout.log",
+            "search_read",
+            [("session_hash", "=", session_hash(identifier))],
+            fields + ["reason", "login_date", "duration"],
         )
         return rows, device
 
@@ -472,14 +486,20 @@ def session_is_open(driver, odoo):
     return not response.url.split("?")[0].endswith("/web/login")
 
 
-def session_store(server):
-    """The session store `server` uses (its files, or OCA session_db's table), read and
-    written as Odoo does."""
+def odoo_addons():
+    """Odoo's addons package, with this addon and the peers importable from it."""
     import odoo.addons
 
     for path in (str(WORK / "addons"), odoo_env()["PEERS_PATH"]):
         if path not in odoo.addons.__path__:
             odoo.addons.__path__.append(path)
+    return odoo.addons
+
+
+def session_store(server):
+    """The session store `server` uses (its files, or OCA session_db's table), read and
+    written as Odoo does."""
+    odoo_addons()
     from odoo import http
 
     if uri := server.env.get("SESSION_DB_URI"):

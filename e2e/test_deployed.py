@@ -3,6 +3,7 @@ processes, --proxy-mode, one database and OCA session_db as the shared session s
 behind nginx configured as Odoo's deployment documentation says. 1-minute timeout: in
 real time once, then with the pages' clock or the session's stamps moved."""
 
+import contextlib
 import subprocess
 import time
 import uuid
@@ -35,10 +36,15 @@ from helpers import (
     wait_for_bus,
     wait_for_login_page,
 )
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 IDLE_NOTICE = "You were logged out after 1 min of inactivity."
+# How long a session outlives its last tab (models/ir_http.py), and what its cron, which
+# the closing tab triggers, may take to run in a prefork server.
+LAST_TAB_GRACE_S = 10
+CRON_S = 10
 
 
 @pytest.fixture(scope="module")
@@ -304,3 +310,43 @@ def test_the_warning_shows_in_both_tabs_and_staying_in_one_keeps_both(
         assert session_is_open(browser, deployed)
     finally:
         deployed.set_param("idle_user_logout.warning_seconds", "0")
+
+
+def test_the_session_ends_with_its_last_tab_not_before(deployed):
+    """The option for shared computers: a reload and a closed tab while another is
+    open keep the session; closing the last one ends it about the grace later (its
+    cron, triggered by the closing tab), on record as such."""
+    deployed.set_param("idle_user_logout.end_on_last_tab_closed", "True")
+    deployed.set_param("idle_user_logout.audit", "True")
+    # A browser of its own: the test closes it.
+    browser = start_chrome()
+    try:
+        deployed.configure(enabled=True, timeout_minutes=30)
+        login(browser, deployed, "/odoo/settings")
+        first, _second = open_tabs(deployed, browser)
+        session_id = browser.get_cookie("session_id")["value"]
+        browser.refresh()
+        wait_for(browser, "#idle_logout_setting", timeout=60)
+        browser.close()  # the second tab, while the first is open
+        browser.switch_to.window(first)
+        # Watched from the record alone: a request with the cookie would keep it.
+        time.sleep(LAST_TAB_GRACE_S + CRON_S)
+        assert deployed.audit_rows(session_id)[0] == [], "a tab still open keeps it"
+        assert session_is_open(browser, deployed)
+        browser.close()  # its last tab, and the browser with it
+        deadline = time.monotonic() + LAST_TAB_GRACE_S + CRON_S
+        while not (rows := deployed.audit_rows(session_id)[0]):
+            assert time.monotonic() < deadline, "the session outlived its last tab"
+            time.sleep(1)
+        assert [row["reason"] for row in rows] == ["last_tab_closed"]
+        assert rows[0]["login_date"] and rows[0]["duration"] > 0
+        page = requests.get(
+            f"{deployed.url}/odoo", cookies={"session_id": session_id}, timeout=30
+        )
+        assert page.url.split("?")[0].endswith("/web/login"), "ended"
+    finally:
+        # Closing its last tab may have ended the WebDriver session already.
+        with contextlib.suppress(WebDriverException):
+            browser.quit()
+        deployed.set_param("idle_user_logout.end_on_last_tab_closed", "False")
+        deployed.set_param("idle_user_logout.audit", "False")

@@ -107,7 +107,9 @@ def test_a_new_contact_without_its_name_comes_back_as_a_new_form(apps, browser):
     assert found == 0, "unsaved until the user saves"
 
 
-def test_a_save_held_forever_leaves_on_time_and_its_change_comes_back(apps, browser):
+def test_a_save_held_forever_leaves_on_time_and_its_change_comes_back(
+    apps, browser, expected_server_logs
+):
     name = f"Held {uuid.uuid4().hex[:4]}"
     partner_id = apps.call("res.partner", "create", [{"name": name}])[0]
     login(browser, apps, f"/odoo/contacts/{partner_id}")
@@ -143,6 +145,8 @@ def test_a_save_held_forever_leaves_on_time_and_its_change_comes_back(apps, brow
                 }
             ],
         )[0]
+        # Odoo logs the refusal it is asked for.
+        expected_server_logs.append("You are not allowed to access 'Unsaved Changes")
         models = xmlrpc.client.ServerProxy(f"{apps.url}/xmlrpc/2/object")
         try:
             seen = models.execute_kw(

@@ -32,9 +32,11 @@ SHIPPED = {
     *(
         "bridges",
         "controllers",
+        "data",
         "i18n",
         "migrations",
         "models",
+        "report",
         "security",
         "static",
         "tests",
@@ -64,6 +66,21 @@ def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
     )
     files = zipfile.ZipFile(wheel).namelist()
     assert shipped(files, f"odoo/addons/{ADDON}/") == SHIPPED
+    # A plain `pip wheel .`, as anyone builds it, carries the same files.
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "-q",
+        "--no-deps",
+        "-w",
+        "plain",
+        ".",
+        cwd=checkout,
+    )
+    plain = next((checkout / "plain").glob("*.whl"))
+    assert sorted(zipfile.ZipFile(plain).namelist()) == sorted(files)
     assert f"odoo/addons/{ADDON}/static/src/idle_timer.js" in files
     bridge = f"odoo/addons/{ADDON}/bridges/idle_user_logout_auth_oauth/__manifest__.py"
     assert bridge in files, "the single sign-on bridge, for the addons path"

@@ -10,6 +10,7 @@ import pytest
 from helpers import (
     REPO,
     OdooServer,
+    authenticate,
     configured_addons_path,
     drop_database,
     free_port,
@@ -20,8 +21,8 @@ from helpers import (
     wait_for,
 )
 
-# The last commit of release 19.0.1.0.0.
-PREVIOUS_RELEASE = "0be9ddd542fe12b00011372508a89eaac5a49a99"
+# The last commit of release 19.0.1.3.0, whose audit trail recorded idle logouts only.
+PREVIOUS_RELEASE = "e11c66693df7f501b27ff7ca9c9518843ff58c72"
 
 
 @pytest.fixture
@@ -38,7 +39,11 @@ def previous_release(tmp_path):
     return ",".join([str(tmp_path), *configured_addons_path()[1:]])
 
 
-def test_upgrade_keeps_the_settings_and_the_live_session(previous_release, browser):
+def test_upgrade_keeps_the_settings_and_the_live_session(
+    previous_release, browser, expected_server_logs
+):
+    # The previous release's logout wrote from a cursor without a user (fixed since).
+    expected_server_logs.append("odoo.api: Missing default_env, flushing as public")
     db = f"iul_upgrade_{uuid.uuid4().hex[:8]}"
     old_code = f"--addons-path={previous_release}"
     try:
@@ -53,11 +58,19 @@ def test_upgrade_keeps_the_settings_and_the_live_session(previous_release, brows
         try:
             server.configure(enabled=True, timeout_minutes=7)
             server.set_param("idle_user_logout.server_enforcement", "True")
+            server.set_param("idle_user_logout.audit", "True")
+            # An idle logout on record, as the previous release kept it.
+            http, _info = authenticate(server)
+            http.get(
+                f"{server.url}/web/session/logout?idle_logout_reason=browser_idle",
+                timeout=30,
+            )
+            fields = server.call("idle_user_logout.log", "fields_get", [], ["type"])
+            assert "session_identifier" in fields, "the previous release runs"
             login(browser, server, "/odoo/settings")
             wait_for(browser, "#idle_logout_setting")
             info = page_session_info(browser)
             assert info["idle_logout_timeout_minutes"] == 7
-            assert "idle_logout_session_key" not in info, "the previous release runs"
         finally:
             server.stop()
 
@@ -97,6 +110,17 @@ def test_upgrade_keeps_the_settings_and_the_live_session(previous_release, brows
             )[0]["latest_version"]
             manifest = (REPO / "__manifest__.py").read_text()
             assert f'"version": "{version}"' in manifest
+            # The idle logout on record is the first session end of the record.
+            rows = server.call(
+                "idle_user_logout.log",
+                "search_read",
+                [],
+                ["reason", "user_id", "session_hash"],
+            )
+            assert [(row["reason"], row["user_id"][1]) for row in rows] == [
+                ("browser_idle", "Administrator")
+            ]
+            assert len(rows[0]["session_hash"]) == 64, "a digest of the session"
             # The browser's session goes on, served by the new code.
             assert session_is_open(browser, server)
             browser.refresh()

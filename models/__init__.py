@@ -1,3 +1,4 @@
+from . import idle_user_logout_closing
 from . import idle_user_logout_draft
 from . import idle_user_logout_log
 from . import ir_http

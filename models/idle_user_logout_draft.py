@@ -5,7 +5,7 @@ from lxml import etree
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError
-from odoo.tools import str2bool
+from odoo.tools import SQL, str2bool
 
 # Session key holding the forms the user has a draft of, read at the login.
 DRAFTS_KEY = "idle_logout_drafts"
@@ -166,7 +166,13 @@ class IdleUserLogoutDraft(models.Model):
     def _gc_old_drafts(self):
         """Drafts older than a week go, and all of them once the addon is off."""
         if not self.env["res.config.settings"]._idle_logout_settings().enabled:
-            self.sudo().search([]).unlink()
+            self._remove_all()
             return
         limit = fields.Datetime.now() - timedelta(days=DRAFT_DAYS)
         self.sudo().search([("create_date", "<", limit)]).unlink()
+
+    @api.model
+    def _remove_all(self):
+        """Everyone's drafts go: the addon keeps no unsaved changes any more."""
+        self.env.cr.execute(SQL("DELETE FROM idle_user_logout_draft"))
+        self.invalidate_model()

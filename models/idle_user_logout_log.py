@@ -1,4 +1,5 @@
-from datetime import timedelta
+import hashlib
+from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -7,57 +8,97 @@ REASONS = [
     ("browser_idle", "Idle (browser)"),
     ("server_idle", "Idle (refused by the server)"),
     ("lifetime", "Session lifetime reached"),
+    ("logout", "Logged out"),
+    ("device_revoked", "Device revoked"),
+    ("last_tab_closed", "Last tab closed"),
+    ("sso_refused", "Single sign-on refused"),
 ]
+
+
+def session_hash(identifier):
+    """What the record keeps of a session to write it once: a digest, from which
+    neither the session's id nor its identifier can be found again."""
+    return hashlib.sha256(f"idle_user_logout.log:{identifier}".encode()).hexdigest()
 
 
 class IdleUserLogoutLog(models.Model):
     _name = "idle_user_logout.log"
-    _description = "Inactivity Logout"
+    _description = "Session End"
     _order = "create_date desc, id desc"
     _rec_name = "user_id"
 
     user_id = fields.Many2one(
-        "res.users", required=True, readonly=True, ondelete="cascade"
+        "res.users", required=True, readonly=True, index=True, ondelete="cascade"
     )
-    reason = fields.Selection(REASONS, required=True, readonly=True)
+    reason = fields.Selection(REASONS, required=True, readonly=True, index=True)
+    create_date = fields.Datetime("Ended On", readonly=True, index=True)
+    login_date = fields.Datetime(
+        "Logged In On",
+        readonly=True,
+        help="When the session's user logged in (empty when unknown: a session "
+        "older than the addon, a sign-in that was refused).",
+    )
+    duration = fields.Float(
+        "Duration (hours)",
+        readonly=True,
+        help="From the login to the end of the session.",
+    )
     timeout_minutes = fields.Integer(
         "Idle Timeout (minutes)",
         readonly=True,
-        help="The timeout that applied to the user (their groups' rule, or the "
-        "global one).",
+        help="The idle timeout that applied to the user (their groups' rule, or the "
+        "global one); empty for an exempt user.",
     )
-    session_identifier = fields.Char(readonly=True)
     ip_address = fields.Char("IP Address", readonly=True)
     browser = fields.Char(readonly=True)
     platform = fields.Char(readonly=True)
+    session_hash = fields.Char(readonly=True)
 
     # A session ends once: its tabs leaving together report it once.
-    _session_identifier_unique = models.UniqueIndex("(session_identifier)")
+    _session_hash_unique = models.UniqueIndex("(session_hash)")
 
     @api.model
     def _record(self, values):
-        """Log one session ended; a session's other tabs reporting it again change
-        nothing."""
+        """Record one session end: `values` of the fields above, with the session's
+        `identifier` (or None) and its `login` (epoch seconds, or None); a session's
+        other tabs reporting it again change nothing."""
         now = fields.Datetime.now()
+        login = values.pop("login", None)
+        identifier = values.pop("identifier", None)
+        # The device as Odoo knows it: unknown is empty (Odoo's records say False).
+        device = {
+            name: values.pop(name, None) or None
+            for name in ("ip_address", "browser", "platform")
+        }
+        login_date = login and datetime.fromtimestamp(login, timezone.utc).replace(
+            tzinfo=None, microsecond=0
+        )
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO idle_user_logout_log (user_id, reason, timeout_minutes,
-                    session_identifier, ip_address, browser, platform,
-                    create_uid, create_date, write_uid, write_date)
-                VALUES (%(user_id)s, %(reason)s, %(timeout_minutes)s,
-                    %(session_identifier)s, %(ip_address)s, %(browser)s, %(platform)s,
-                    %(user_id)s, %(now)s, %(user_id)s, %(now)s)
-                ON CONFLICT (session_identifier) DO NOTHING
+                INSERT INTO idle_user_logout_log (user_id, reason, login_date,
+                    duration, timeout_minutes, ip_address, browser, platform,
+                    session_hash, create_uid, create_date, write_uid, write_date)
+                VALUES (%(user_id)s, %(reason)s, %(login_date)s, %(duration)s,
+                    %(timeout_minutes)s, %(ip_address)s, %(browser)s, %(platform)s,
+                    %(session_hash)s, %(user_id)s, %(now)s, %(user_id)s, %(now)s)
+                ON CONFLICT (session_hash) DO NOTHING
                 """,
                 now=now,
-                **values,
-            )
+                login_date=login_date,
+                duration=login_date and (now - login_date).total_seconds() / 3600,
+                session_hash=identifier and session_hash(identifier),
+                **device,
+                **{"timeout_minutes": None, **values},
+            ),
+            # Two tabs of a session may write it at once: the caller writes it again.
+            log_exceptions=False,
         )
 
     @api.autovacuum
     def _gc_old_logs(self):
         days = self.env["res.config.settings"]._idle_logout_settings().retention_days
-        self.search(
-            [("create_date", "<", fields.Datetime.now() - timedelta(days=days))]
-        ).unlink()
+        limit = fields.Datetime.now() - timedelta(days=days)
+        self.env.cr.execute(
+            SQL("DELETE FROM idle_user_logout_log WHERE create_date < %s", limit)
+        )

@@ -1,11 +1,14 @@
 import hashlib
 import time
+from datetime import timezone
 from urllib.parse import urlencode, urlsplit
 
+import psycopg2.errors
 import werkzeug.exceptions
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import STORED_SESSION_BYTES, request, root
+from odoo.tools import SQL
 
 from .idle_user_logout_draft import DRAFTS_KEY
 from .res_config_settings import clamp_timeout_minutes
@@ -19,6 +22,8 @@ BACKGROUND_PATHS = (
     "/web/image",
     "/web/manifest.webmanifest",
     "/web/service-worker.js",
+    # A tab saying that it is still open, when another closes.
+    "/idle_user_logout/tab_open",
 )
 # Session key holding the time of the user's last activity seen by the server; False
 # marks a session that is never enforced (portal users).
@@ -36,6 +41,16 @@ LOGOUT_REASONS = (*BROWSER_REASONS, "ended")
 LIFETIME_GRACE_SECONDS = 60
 # What the pages of a session hear when the server ended it.
 SESSION_ENDED = "idle_user_logout/session_ended"
+# How often the end of a session is written, when its tabs end it at the same moment.
+ENDING_ATTEMPTS = 3
+# Session key holding when a tab of the session closed, and what tells the server so
+# (see `idle_user_logout.closing`); a tab still open says it there.
+CLOSED_KEY = "idle_logout_closed"
+TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
+TAB_OPEN_PATH = "/idle_user_logout/tab_open"
+# How long after its last tab closed a session may still be used: a reload, a page
+# opened meanwhile or another tab says it is open within that.
+LAST_TAB_GRACE_SECONDS = 10
 # Session key of a browser the addon logged out: its next single sign-on must prove the
 # person again (the SSO bridges read it), until a login.
 REAUTH_KEY = "idle_logout_reauth"
@@ -61,6 +76,17 @@ def session_storage_key(sid):
     return hashlib.sha256(
         f"idle_user_logout.activity:{identifier}".encode()
     ).hexdigest()[:32]
+
+
+def request_device():
+    """The device of the current request, as Odoo's devices list reads it: its address
+    (the proxy's client with --proxy-mode), browser and platform."""
+    user_agent = request.httprequest.user_agent
+    return {
+        "ip_address": request.httprequest.remote_addr,
+        "browser": user_agent.browser,
+        "platform": user_agent.platform,
+    }
 
 
 def log_out_for_the_addon(session, log_out):
@@ -154,6 +180,8 @@ class IrHttp(models.AbstractModel):
         elif reason in ("browser_idle", "server_idle"):
             minutes = self._idle_logout_minutes(user_id, settings, page_minutes)
             notice = {"idle_logout": minutes}
+        elif reason == "last_tab_closed":
+            notice = {"idle_logout_closed": 1}
         return "/web/login?" + urlencode({**notice, "redirect": redirect})
 
     @api.model
@@ -183,6 +211,8 @@ class IrHttp(models.AbstractModel):
                 "Your session reached its %(hours)s-hour limit and was ended.",
                 hours=int(hours),
             )
+        if params.get("idle_logout_closed"):
+            return self.env._("Your session ended when its last tab was closed.")
         if params.get(SSO_REFUSED_ARG):
             return self.env._(
                 "Your identity provider signed you in without asking who you are, "
@@ -204,6 +234,8 @@ class IrHttp(models.AbstractModel):
             # The forms with changes kept at an earlier idle logout, read at the login.
             if forms := request.session.get(DRAFTS_KEY):
                 values["idle_logout_drafts"] = forms
+        if settings.end_on_last_tab_closed:
+            values["idle_logout_end_on_last_tab"] = True
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)
@@ -225,39 +257,96 @@ class IrHttp(models.AbstractModel):
 
     @api.model
     def _idle_logout_ending(self, user_id, sid, reason):
-        """A session ends for inactivity or lifetime: audited, and no longer an active
-        device in Odoo's devices list."""
+        """A session of this user ends, for a reason of the session record (`logout`:
+        by hand): recorded when the record is on; ended by the addon, its user's next
+        single sign-on must prove them again, and it is no longer an active device."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        if not settings.enabled:
+        if not settings.enabled or (reason == "logout" and not settings.audit):
             return
-        # A cursor of its own: the logout route is read-only, a refusal rolls back.
-        with self.env.registry.cursor() as cr:
-            env = self.env(cr=cr, user=SUPERUSER_ID)
-            user = env["res.users"].browse(user_id)
-            if not user._is_internal():
-                return
-            # The user's next single sign-on must come from an authentication after now.
-            user.idle_logout_ended_at = fields.Datetime.now()
-            identifier = sid[:STORED_SESSION_BYTES]
-            if settings.audit:
-                # The device of the request that ends it, as Odoo's device log reads it.
-                user_agent = request.httprequest.user_agent
-                minutes = env["ir.http"]._idle_logout_minutes(user_id, settings)
-                env["idle_user_logout.log"]._record(
-                    {
-                        "user_id": user_id,
-                        "reason": reason,
-                        "timeout_minutes": minutes if reason != "lifetime" else None,
-                        "session_identifier": identifier,
-                        "ip_address": request.httprequest.remote_addr,
-                        "browser": user_agent.browser,
-                        "platform": user_agent.platform,
-                    }
-                )
-            devices = env["res.device.log"].search(
-                [("session_identifier", "=", identifier), ("revoked", "=", False)]
+        identifier = sid[:STORED_SESSION_BYTES]
+        login = request.session.get(LOGIN_KEY)
+        device = request_device()
+        # A cursor of its own: the logout route is read-only, a refusal rolls back. The
+        # session's tabs end it at once: a refused concurrent write is made again.
+        for attempt in range(ENDING_ATTEMPTS):
+            with self.env.registry.cursor() as cr:
+                try:
+                    self.env(cr=cr, user=SUPERUSER_ID)["ir.http"]._idle_logout_end(
+                        user_id, identifier, reason, login, device, settings
+                    )
+                    return
+                except psycopg2.errors.SerializationFailure:
+                    cr.rollback()
+                    if attempt == ENDING_ATTEMPTS - 1:
+                        raise
+
+    @api.model
+    def _idle_logout_end(self, user_id, identifier, reason, login, device, settings):
+        user = self.env["res.users"].browse(user_id)
+        if not user._is_internal():
+            return
+        if settings.audit:
+            self.env["idle_user_logout.log"]._record(
+                {
+                    **device,
+                    "user_id": user_id,
+                    "reason": reason,
+                    "timeout_minutes": user._idle_logout_timeout_minutes(settings),
+                    "identifier": identifier,
+                    "login": login,
+                }
             )
-            devices.write({"revoked": True})
+        if reason == "logout":
+            return
+        self._idle_logout_stamp_ended(user_id)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_device_log SET revoked = TRUE "
+                "WHERE session_identifier = %s AND revoked IS NOT TRUE",
+                identifier,
+            ),
+            log_exceptions=False,
+        )
+
+    @api.model
+    def _idle_logout_stamp_ended(self, user_id):
+        """The addon ended a session of this user now: their next single sign-on must
+        come from an authentication after it (a plain write: no res.users write)."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_users SET idle_logout_ended_at = %s WHERE id = %s",
+                fields.Datetime.now(),
+                user_id,
+            ),
+            log_exceptions=False,
+        )
+        self.env["res.users"].invalidate_model(["idle_logout_ended_at"])
+
+    @api.model
+    def _idle_logout_ended_device(self, device, reason):
+        """A session ends away from its browser (`device_revoked` by an administrator,
+        `last_tab_closed`), known by its device as Odoo logs it: on record; ended by the
+        addon, its user's next single sign-on must prove them again."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        user = device.user_id.sudo()
+        if not (settings.enabled and user._is_internal()):
+            return
+        if settings.audit:
+            login = device.first_activity
+            self.env["idle_user_logout.log"].sudo()._record(
+                {
+                    "user_id": user.id,
+                    "reason": reason,
+                    "timeout_minutes": user._idle_logout_timeout_minutes(settings),
+                    "identifier": device.session_identifier,
+                    "login": login and login.replace(tzinfo=timezone.utc).timestamp(),
+                    "ip_address": device.ip_address,
+                    "browser": device.browser,
+                    "platform": device.platform,
+                }
+            )
+        if reason == "last_tab_closed":
+            self._idle_logout_stamp_ended(user.id)
 
     @api.model
     def _idle_logout_session_ended(self, sids):
@@ -308,9 +397,25 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _authenticate(cls, endpoint):
         session = request.session
+        if session.uid and session.get(CLOSED_KEY):
+            cls._idle_logout_after_closing(endpoint)
         if session.uid and session.get(SEEN_KEY) is not False:
             cls._idle_logout_enforce(endpoint)
         return super()._authenticate(endpoint)
+
+    @classmethod
+    def _idle_logout_after_closing(cls, endpoint):
+        """A request after a tab of the session closed: a tab is still open (a reload,
+        another tab), unless it comes past the grace: the session ended then."""
+        if request.httprequest.path == TAB_CLOSED_PATH:
+            return
+        session = request.session
+        closed_at = session.pop(CLOSED_KEY)
+        request.env["idle_user_logout.closing"].sudo()._reopened(session.sid)
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        on = settings.enabled and settings.end_on_last_tab_closed
+        if on and time.time() - closed_at > LAST_TAB_GRACE_SECONDS:
+            cls._idle_logout_refuse(endpoint, "last_tab_closed")
 
     @classmethod
     def _idle_logout_enforce(cls, endpoint):

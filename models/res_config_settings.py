@@ -18,6 +18,8 @@ LIFETIME_SINCE_PARAM = "idle_user_logout.max_session_hours_since"
 WARNING_PARAM = "idle_user_logout.warning_seconds"
 AUDIT_PARAM = "idle_user_logout.audit"
 RETENTION_DAYS_PARAM = "idle_user_logout.audit_retention_days"
+POLICY_MAX_PARAM = "idle_user_logout.policy_max_minutes"
+END_ON_LAST_TAB_PARAM = "idle_user_logout.end_on_last_tab_closed"
 DEFAULT_TIMEOUT_MINUTES = 15
 MIN_TIMEOUT_MINUTES = 1
 # One year: a larger value means "never" and would overflow the settings column.
@@ -25,7 +27,8 @@ MAX_TIMEOUT_MINUTES = 525600
 MAX_SESSION_HOURS = 8760
 # WCAG 2.2.1: a warning comes at least 20 seconds before the logout.
 MIN_WARNING_SECONDS = 20
-DEFAULT_RETENTION_DAYS = 90
+# A year of session ends on record, as auditors ask (PCI DSS 4.0 10.5.1).
+DEFAULT_RETENTION_DAYS = 365
 MAX_RETENTION_DAYS = 36500
 
 
@@ -76,6 +79,8 @@ class IdleLogoutSettings(NamedTuple):
     warning_seconds: int
     audit: bool
     retention_days: int
+    policy_max_minutes: int
+    end_on_last_tab_closed: bool
 
 
 def read_bool(value, default=False):
@@ -123,9 +128,28 @@ class ResConfigSettings(models.TransientModel):
         "shorter than the warning are warned at half of their timeout.",
     )
     idle_logout_audit = fields.Boolean(
-        string="Log Inactivity Logouts",
-        help="Record every session ended for inactivity or for its lifetime: who, "
-        "when, how and from which device.",
+        string="Record Every Session End",
+        help="Record every session of an internal user that ends, whatever ended it "
+        "(inactivity, its lifetime, Log out, a revoked device, its last tab closed, a "
+        "refused single sign-on): who, when, after how long, under which timeout and "
+        "from which device.",
+    )
+    idle_logout_policy_max_minutes = fields.Integer(
+        string="Policy Maximum (minutes)",
+        help="The longest idle timeout your security policy allows (15 minutes for "
+        "PCI DSS 4.0 8.2.8): users whose timeout is longer, or who are exempt, are "
+        "pointed out here and in the policy report. 0 means none.",
+    )
+    idle_logout_beyond_policy_user_ids = fields.Many2many(
+        "res.users",
+        string="Beyond the Policy Maximum",
+        compute="_compute_idle_logout_rules_summary",
+    )
+    idle_logout_end_on_last_tab_closed = fields.Boolean(
+        string="End the Session When Its Last Tab Closes",
+        help="For shared computers: closing every Odoo tab of a session (or the "
+        "browser) ends it about a minute later. A reload, a page opened in Odoo or "
+        "another tab still open keeps it.",
     )
     idle_logout_rules_summary = fields.Char(
         string="Who Gets Which Timeout",
@@ -147,7 +171,7 @@ class ResConfigSettings(models.TransientModel):
     idle_logout_audit_retention_days = fields.Integer(
         string="Keep Log Entries (days)",
         default=DEFAULT_RETENTION_DAYS,
-        help="Older entries are removed every day. The minimum is 1 day.",
+        help="Older entries are removed every day. At least 1 day.",
     )
 
     @api.model
@@ -173,9 +197,14 @@ class ResConfigSettings(models.TransientModel):
             retention_days=clamp_retention_days(
                 get_param(RETENTION_DAYS_PARAM) or DEFAULT_RETENTION_DAYS
             ),
+            # 0 (none) for anything that is not a positive number of minutes.
+            policy_max_minutes=clamp(
+                get_param(POLICY_MAX_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
+            ),
+            end_on_last_tab_closed=read_bool(get_param(END_ON_LAST_TAB_PARAM)),
         )
 
-    @api.depends("idle_logout_timeout_minutes")
+    @api.depends("idle_logout_timeout_minutes", "idle_logout_policy_max_minutes")
     def _compute_idle_logout_rules_summary(self):
         """How many internal users have each effective timeout, and who is exempt."""
         users = self.env["res.users"].sudo().search([("share", "=", False)])
@@ -206,6 +235,10 @@ class ResConfigSettings(models.TransientModel):
             record.idle_logout_rules_summary = " · ".join(parts)
             record.idle_logout_exempt_user_ids = exempt
             record.idle_logout_nobody_logged_out = bool(users) and exempt == users
+            maximum = record.idle_logout_policy_max_minutes
+            record.idle_logout_beyond_policy_user_ids = maximum > 0 and users.filtered(
+                lambda user, t=timeouts, m=maximum: t[user] is None or t[user] > m
+            )
 
     def _compute_idle_logout_sso_summary(self):
         """What the next sign-in through each enabled identity provider does after an
@@ -225,19 +258,37 @@ class ResConfigSettings(models.TransientModel):
 
     def action_idle_logout_exempt_users(self):
         """The internal users never logged out for inactivity, by name."""
+        return self._idle_logout_users_action(
+            self.env._("Never Logged Out for Inactivity"),
+            self.idle_logout_exempt_user_ids,
+        )
+
+    def action_idle_logout_beyond_policy_users(self):
+        """The internal users whose timeout exceeds the policy maximum, or exempt."""
+        return self._idle_logout_users_action(
+            self.env._("Beyond the Policy Maximum"),
+            self.idle_logout_beyond_policy_user_ids,
+        )
+
+    def _idle_logout_users_action(self, name, users):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Never Logged Out for Inactivity"),
+            "name": name,
             "res_model": "res.users",
             "view_mode": "list,form",
-            "domain": [("id", "in", self.idle_logout_exempt_user_ids.ids)],
+            "domain": [("id", "in", users.ids)],
         }
+
+    def action_idle_logout_print_policy(self):
+        """The policy as configured now, as a printable report (PDF)."""
+        report = self.env.ref("idle_user_logout.action_report_policy")
+        # The internal layout: no company document layout to configure first.
+        return report.report_action(self, config=False)
 
     @api.onchange(
         "idle_logout_timeout_minutes",
         "idle_logout_max_session_hours",
         "idle_logout_warning_seconds",
-        "idle_logout_audit_retention_days",
     )
     def _onchange_idle_logout_numbers(self):
         self.idle_logout_timeout_minutes = clamp_timeout_minutes(
@@ -248,9 +299,6 @@ class ResConfigSettings(models.TransientModel):
         )
         self.idle_logout_warning_seconds = clamp_warning_seconds(
             self.idle_logout_warning_seconds
-        )
-        self.idle_logout_audit_retention_days = clamp_retention_days(
-            self.idle_logout_audit_retention_days
         )
 
     @api.model
@@ -265,6 +313,8 @@ class ResConfigSettings(models.TransientModel):
             idle_logout_warning_seconds=settings.warning_seconds,
             idle_logout_audit=settings.audit,
             idle_logout_audit_retention_days=settings.retention_days,
+            idle_logout_policy_max_minutes=settings.policy_max_minutes,
+            idle_logout_end_on_last_tab_closed=settings.end_on_last_tab_closed,
         )
         return res
 
@@ -281,6 +331,19 @@ class ResConfigSettings(models.TransientModel):
                     "seconds with a %(minutes)s-minute timeout.",
                     seconds=minutes * 60,
                     minutes=minutes,
+                )
+            )
+        if self.idle_logout_audit_retention_days < 1:
+            raise ValidationError(
+                self.env._(
+                    "Session ends are kept at least 1 day: enter a number of days."
+                )
+            )
+        if self.idle_logout_policy_max_minutes < 0:
+            raise ValidationError(
+                self.env._(
+                    "The policy maximum is a number of minutes: 0 for none, "
+                    "otherwise at least 1."
                 )
             )
         icp = self.env["ir.config_parameter"].sudo()
@@ -311,7 +374,14 @@ class ResConfigSettings(models.TransientModel):
             RETENTION_DAYS_PARAM,
             str(clamp_retention_days(self.idle_logout_audit_retention_days)),
         )
+        icp.set_param(
+            POLICY_MAX_PARAM,
+            str(min(self.idle_logout_policy_max_minutes, MAX_TIMEOUT_MINUTES)),
+        )
+        icp.set_param(
+            END_ON_LAST_TAB_PARAM, str(bool(self.idle_logout_end_on_last_tab_closed))
+        )
         # Off, the addon keeps no one's unsaved changes any more.
         if before.enabled and not enabled:
-            self.env["idle_user_logout.draft"].sudo().search([]).unlink()
+            self.env["idle_user_logout.draft"]._remove_all()
         return res

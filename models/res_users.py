@@ -12,6 +12,7 @@ from .ir_http import (
     SEEN_KEY,
     SSO_REFUSED_KEY,
     keepalive_seconds,
+    request_device,
 )
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
@@ -57,10 +58,22 @@ class ResUsers(models.Model):
         `_idle_logout_authenticated_since_ended`): the SSO bridge's sign-in route then
         leads to the login page (`ir.http._idle_logout_sign_on_refused`). Called
         before the sign-in stores anything a session could be opened with."""
-        if not self._idle_logout_authenticated_since_ended(authenticated_at):
-            if request:
-                request.session[SSO_REFUSED_KEY] = True
-            raise AccessDenied()
+        if self._idle_logout_authenticated_since_ended(authenticated_at):
+            return
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if request:
+            request.session[SSO_REFUSED_KEY] = True
+            if settings.audit:
+                # The sign-in route catches the refusal: this row is kept.
+                self.env["idle_user_logout.log"].sudo()._record(
+                    {
+                        **request_device(),
+                        "user_id": self.id,
+                        "reason": "sso_refused",
+                        "timeout_minutes": self._idle_logout_timeout_minutes(settings),
+                    }
+                )
+        raise AccessDenied()
 
     def modified(self, fnames, create=False, before=False):
         # Every write of a user's groups passes here first, whichever module makes it
@@ -76,6 +89,18 @@ class ResUsers(models.Model):
         self.ensure_one()
         rule = self.env["res.groups"].browse(self._get_group_ids())._idle_logout_rule()
         return None if rule == EXEMPT else rule or settings.timeout_minutes
+
+    def _idle_logout_rule_groups(self, settings):
+        """The groups the user's rule comes from: those that exempt them, else those
+        whose timeout is theirs; none when the global timeout applies."""
+        groups = self.env["res.groups"].sudo().browse(self._get_group_ids())
+        exempting = groups.filtered("idle_logout_exempt")
+        if exempting:
+            return exempting
+        minutes = self._idle_logout_timeout_minutes(settings)
+        return groups.filtered(
+            lambda group: group.idle_logout_timeout_minutes == minutes
+        )
 
     def _idle_logout_rule_values(self, settings):
         """What the user's pages need of their rule (session_info, and the bus when it

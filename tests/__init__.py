@@ -3,6 +3,7 @@ from . import test_lifetime_and_audit
 from . import test_drafts
 from . import test_group_rules
 from . import test_login_page
+from . import test_policy_report
 from . import test_server_enforcement
 from . import test_session_end
 from . import test_session_info
@@ -10,3 +11,4 @@ from . import test_settings
 from . import test_settings_ui
 from . import test_translations
 from . import test_verdict
+from . import test_last_tab

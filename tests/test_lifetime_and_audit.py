@@ -7,6 +7,7 @@ from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_autovacuum import is_autovacuum
+from odoo.addons.idle_user_logout.models.idle_user_logout_log import session_hash
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 # A 2-hour lifetime: refused 60 s past it (the grace the tabs get to save and leave).
@@ -59,7 +60,7 @@ class IdleLogoutCase(JsonRpcMixin, HttpCase):
                 "user_id": self.employee.id,
                 "reason": reason,
                 "timeout_minutes": 1,
-                "session_identifier": session_identifier,
+                "identifier": session_identifier,
                 "ip_address": "127.0.0.1",
                 "browser": "chrome",
                 "platform": "linux",
@@ -176,11 +177,34 @@ class TestIdleLogoutAudit(IdleLogoutCase):
         )
         self.assertFalse(devices, "Odoo's devices list does not show it as active")
 
-    def test_manual_logout_is_not_recorded(self):
-        self.log_in()
-        self.url_open("/web/session/logout")
+    def test_a_logout_by_hand_is_on_record_with_its_login_and_duration(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            session_identifier = self.log_in()
+            clock.tick(1800)
+            self.url_open("/web/session/logout")
         self.assertFalse(self.accepted())
-        self.assertFalse(self.logs())
+        log = self.logs()
+        self.assertEqual(log.reason, "logout")
+        self.assertEqual(str(log.login_date), "2026-11-28 10:00:00")
+        self.assertEqual(str(log.create_date), "2026-11-28 10:30:00")
+        self.assertEqual(log.duration, 0.5, "half an hour")
+        self.assertEqual(log.timeout_minutes, 60, "the rule of its user")
+        self.assertNotIn(session_identifier, str(log.read()), "no session id kept")
+
+    def test_a_revoked_device_is_on_record_with_its_device(self):
+        session_identifier = self.log_in()
+        self.url_open("/odoo")  # the device is logged on the first page
+        device = self.env["res.device"].search(
+            [("session_identifier", "=", session_identifier)]
+        )
+        device._revoke()
+        log = self.logs()
+        self.assertEqual(log.reason, "device_revoked")
+        self.assertEqual(
+            (log.ip_address, log.browser, log.login_date),
+            (device.ip_address, device.browser, device.first_activity),
+        )
+        self.assertFalse(self.accepted(), "Odoo ended it")
 
     def test_only_settings_administrators_read_it(self):
         self.record("x" * 42, "lifetime")
@@ -195,17 +219,21 @@ class TestIdleLogoutAudit(IdleLogoutCase):
         self.assertEqual(rows.mapped("reason"), ["lifetime"])
         with self.assertRaises(AccessError):
             rows.with_user(admin).write({"reason": "browser_idle"})
+        with self.assertRaises(AccessError):
+            rows.with_user(admin).unlink()
+        with self.assertRaises(AccessError):
+            rows.with_user(admin).create({"user_id": admin.id, "reason": "logout"})
 
     def test_old_rows_removed_after_the_retention_period(self):
         Log = self.env["idle_user_logout.log"]
-        for days in (100, 10, 0):
+        for days in (366, 100, 10, 0):
             self.record(f"{days:042d}", "browser_idle")
             self.env.cr.execute(
                 SQL(
                     "UPDATE idle_user_logout_log SET create_date = %s "
-                    "WHERE session_identifier = %s",
+                    "WHERE session_hash = %s",
                     datetime.now() - timedelta(days=days, hours=1),
-                    f"{days:042d}",
+                    session_hash(f"{days:042d}"),
                 )
             )
         Log.invalidate_model()
@@ -215,7 +243,7 @@ class TestIdleLogoutAudit(IdleLogoutCase):
             "run by Odoo's daily auto-vacuum cron",
         )
         Log._gc_old_logs()
-        self.assertEqual(len(self.logs()), 2, "90 days by default")
+        self.assertEqual(len(self.logs()), 3, "a year by default")
         self.icp.set_param("idle_user_logout.audit_retention_days", "5")
         Log._gc_old_logs()
         self.assertEqual(len(self.logs()), 1)
@@ -245,4 +273,4 @@ class TestIdleLogoutAuditFromTheBrowser(IdleLogoutCase):
         self.assertFalse(self.accepted())
         log = self.logs()
         self.assertEqual(log.mapped("reason"), ["browser_idle"])
-        self.assertEqual(log.session_identifier, session_identifier)
+        self.assertEqual(log.session_hash, session_hash(session_identifier))

@@ -142,8 +142,8 @@ class TestIdleLogoutSettings(TransactionCase):
                 settings.idle_logout_audit,
                 settings.idle_logout_audit_retention_days,
             ),
-            (0, False, 90),
-            "off by default, 90 days of retention",
+            (0, False, 365),
+            "off by default, a year of retention",
         )
         self.save_settings(
             idle_logout_enabled=True,
@@ -160,9 +160,34 @@ class TestIdleLogoutSettings(TransactionCase):
             float(self.icp.get_param("idle_user_logout.max_session_hours_since"))
         )
 
+    def test_a_retention_or_policy_maximum_out_of_bounds_says_why(self):
+        self.save_settings(idle_logout_enabled=True)
+        before = {
+            key: self.icp.get_param(f"idle_user_logout.{key}")
+            for key in ("audit_retention_days", "policy_max_minutes", "timeout_minutes")
+        }
+        for values, message in (
+            ({"idle_logout_audit_retention_days": 0}, "at least 1 day"),
+            ({"idle_logout_audit_retention_days": -3}, "at least 1 day"),
+            ({"idle_logout_policy_max_minutes": -1}, "0 for none"),
+        ):
+            with self.subTest(**values), self.assertRaises(ValidationError) as error:
+                self.save_settings(
+                    idle_logout_enabled=True, idle_logout_timeout_minutes=9, **values
+                )
+            self.assertIn(message, str(error.exception))
+            after = {
+                key: self.icp.get_param(f"idle_user_logout.{key}") for key in before
+            }
+            self.assertEqual(after, before, "nothing changed")
+        with self.assertRaises(ValueError):
+            self.env["res.config.settings"].create(
+                {"idle_logout_audit_retention_days": "abc"}
+            )
+
     def test_odd_lifetime_and_retention_values(self):
         for hours, days, stored in (
-            (-5, 0, ("0", "1")),
+            (-5, 1, ("0", "1")),
             (10**9, 10**9, ("8760", "36500")),
         ):
             with self.subTest(hours=hours, days=days):

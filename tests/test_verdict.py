@@ -16,7 +16,9 @@ SETTINGS = IdleLogoutSettings(
     lifetime_since=0.0,
     warning_seconds=0,
     audit=False,
-    retention_days=90,
+    retention_days=365,
+    policy_max_minutes=0,
+    end_on_last_tab_closed=False,
 )
 
 

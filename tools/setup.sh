@@ -99,6 +99,14 @@ if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$stamp" ]; then
         -r "$REPO/tools/requirements-override.txt" -r "$REPO/tools/requirements-dev.txt" >&2
     echo "$stamp" > "$VENV/.stamp"
 fi
+# --- OCA's pre-commit hooks (make lint), in a venv of their own ------------------------------
+LINT_VENV="$WORK/lint-venv"
+if [ "$(cat "$LINT_VENV/.stamp" 2>/dev/null)" != "$(sha256sum < "$REPO/tools/requirements-lint.txt")" ]; then
+    say "installing OCA's pre-commit hooks in $LINT_VENV"
+    python3 -m venv "$LINT_VENV"
+    "$LINT_VENV/bin/pip" install -q -r "$REPO/tools/requirements-lint.txt" >&2
+    sha256sum < "$REPO/tools/requirements-lint.txt" > "$LINT_VENV/.stamp"
+fi
 # --- Peer addons (tests and benchmarks only), unpacked out of Odoo's addons path ------------
 if [ "$(cat "$WORK/peers/.stamp" 2>/dev/null)" != "$(sha256sum < "$REPO/tools/peers.txt")" ]; then
     say "fetching peer addons (tools/peers.txt)"
@@ -147,6 +155,7 @@ ODOO_CMD='$ODOO_CMD'
 ODOO_CONF='$WORK/odoo.conf'
 PEERS_PATH='$WORK/peers'
 VENV='$VENV'
+LINT_VENV='$LINT_VENV'
 NODE_MODULES='$NODE_DIR/node_modules'
 EOF
 say "ready: Odoo at $ODOO_SRC"

@@ -11,5 +11,4 @@
         "views/auth_oauth_provider_views.xml",
     ],
     "auto_install": True,
-    "installable": True,
 }

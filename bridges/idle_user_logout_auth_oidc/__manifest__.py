@@ -8,5 +8,4 @@
     "author": "idle_user_logout developers",
     "depends": ["idle_user_logout_auth_oauth", "auth_oidc"],
     "auto_install": True,
-    "installable": True,
 }

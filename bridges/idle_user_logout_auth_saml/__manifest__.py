@@ -8,5 +8,4 @@
     "author": "idle_user_logout developers",
     "depends": ["idle_user_logout", "auth_saml"],
     "auto_install": True,
-    "installable": True,
 }

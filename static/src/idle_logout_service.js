@@ -7,6 +7,9 @@ import { watchFramesAndPopOuts } from "./activity_watch";
 import { IdleTimer } from "./idle_timer";
 import { LEAVE_TIMEOUT_MS, tabChannel } from "./tab_channel";
 
+/** A page says it is open this long after it loads, when sessions end with their last tab. */
+const STILL_OPEN_AFTER_LOAD_MS = 3000;
+
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
 
@@ -279,6 +282,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     /** The server ended the session: another tab's logout URL, a revoked device... */
     const end = () => go(exitFor("ended"));
     const onMessage = {
+        closing: () => channel.stillOpen(),
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
             return phase === "watching" && warning?.update(Date.now());
@@ -302,6 +306,17 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         "BUS:RECONNECTING",
         ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && end()
     );
+    if (session.idle_logout_end_on_last_tab) {
+        // The session ends with its last tab (an option): this tab says when it closes,
+        // and that it is open a moment after it loads (its closing predecessor's word
+        // may reach the server after this page's first requests).
+        listen(browser, "pagehide", ({ persisted }) => {
+            if (!persisted && phase === "watching") {
+                channel.closing();
+            }
+        });
+        browser.setTimeout(guarded(channel.stillOpen), STILL_OPEN_AFTER_LOAD_MS);
+    }
     busService.subscribe("idle_user_logout/session_ended", guarded(end));
     busService.subscribe("idle_user_logout/rule", guarded(followRule));
     busService.start();

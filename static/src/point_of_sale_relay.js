@@ -19,6 +19,10 @@ export const pointOfSaleRelayService = {
             sessionKey: session.idle_logout_session_key,
             keepaliveMs: session.idle_logout_keepalive * 1000,
             onMessage: ({ type, reason }) => {
+                if (type === "closing") {
+                    // A backend tab closes: the session is still in use here.
+                    channel.stillOpen();
+                }
                 if (
                     type === "leave" &&
                     reason === "idle" &&

@@ -12,6 +12,9 @@ const SAVE_ANSWER_MS = 100;
 export const LEAVE_TIMEOUT_MS = SAVE_ANSWER_MS + 3000;
 /** The session's last activity, kept in the browser under a key of that session alone. */
 const STORAGE_PREFIX = "idle_user_logout.activity.";
+/** Where a closing tab says so, and an open one that it is (see ir_http.py). */
+const TAB_CLOSED_URL = "/idle_user_logout/tab_closed";
+const TAB_OPEN_URL = "/idle_user_logout/tab_open";
 
 /**
  * The pages of a session and what they tell each other, posted with `post(type, data)`:
@@ -19,7 +22,8 @@ const STORAGE_PREFIX = "idle_user_logout.activity.";
  * - `leave` `{ reason }`: a page ends the session, the others save their changes and follow;
  * - `saving`, then `saved`: a page saves its changes first (the leaving page waits);
  * - `stay`: the leaving page stays after all (another was in use), and so do its followers;
- * - `logout` `{ reason }`: the session ends now.
+ * - `logout` `{ reason }`: the session ends now;
+ * - `closing`: a page closes, and the session would end with it unless another is open.
  * `reason` is `"idle"`, `"lifetime"`, or none: logged out by hand.
  *
  * The session's last activity is also kept where its later pages find it: a reopened
@@ -87,6 +91,17 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
                 lastKeepalive = at;
                 rpc("/web/session/check", {}, { silent: true }).catch(() => {});
             }
+        },
+
+        /** This page closes: the server ends the session unless another page says it is open. */
+        closing() {
+            browser.navigator.sendBeacon(TAB_CLOSED_URL);
+            post("closing");
+        },
+
+        /** Tells the server that this page is open (after another closed). */
+        stillOpen() {
+            rpc(TAB_OPEN_URL, {}, { silent: true }).catch(() => {});
         },
 
         /** This page's save and the other pages', waited for `LEAVE_TIMEOUT_MS` at most. */

@@ -6,6 +6,7 @@ import {
     expect,
     freezeTime,
     mockDate,
+    mockSendBeacon,
     test,
     tick,
 } from "@odoo/hoot";
@@ -1001,6 +1002,55 @@ describe("rules by group", () => {
         await advanceTime(20_000);
         await advanceLeave();
         expect.verifySteps([idleLogoutUrl(1)]);
+    });
+});
+
+describe("the session ends with its last tab (an option)", () => {
+    /** The page is left: closed, or kept for the back button (`persisted`). */
+    function closeThisTab({ persisted = false } = {}) {
+        window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted }));
+    }
+
+    /** The web client of a session that ends with its last tab. */
+    async function startClosable() {
+        mockSendBeacon((url) => expect.step(`beacon ${url}`));
+        onRpc("/idle_user_logout/tab_open", () => expect.step("open"));
+        patchWithCleanup(session, { idle_logout_end_on_last_tab: true });
+        await startService(15);
+    }
+
+    test("a closing tab tells the server and the other tabs", async () => {
+        const tab = otherTab();
+        await startClosable();
+        closeThisTab();
+        expect.verifySteps(["beacon /idle_user_logout/tab_closed"]);
+        while (!tab.types().includes("closing")) {
+            await messagesReceived(tab, tab.received.length + 1);
+        }
+    });
+
+    test("a tab kept for the back button says nothing", async () => {
+        await startClosable();
+        closeThisTab({ persisted: true });
+        expect.verifySteps([]);
+    });
+
+    test("an open tab tells the server so, after its load and when another closes", async () => {
+        const tab = otherTab();
+        await startClosable();
+        await advanceTime(3000);
+        expect.verifySteps(["open"]);
+        await postFromOtherTab(tab, { type: "closing" });
+        await tick();
+        expect.verifySteps(["open"]);
+    });
+
+    test("off, a tab closes in silence", async () => {
+        mockSendBeacon((url) => expect.step(`beacon ${url}`));
+        await startService(15);
+        closeThisTab();
+        await advanceTime(3000);
+        expect.verifySteps([]);
     });
 });
 

@@ -6,7 +6,9 @@ class ResConfigSettings(models.TransientModel):
 
     def _idle_logout_sso_lines(self):
         lines = super()._idle_logout_sso_lines()
-        providers = self.env["auth.saml.provider"].sudo().search([])
+        providers = (
+            self.env["auth.saml.provider"].sudo().search([("active", "=", True)])
+        )
         lines += [
             self.env._(
                 "%(provider)s (SAML): asked to authenticate the person again "

@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..models.res_groups import RULE_FIELDS
+
+
+class PolicyReport(models.AbstractModel):
+    """The idle logout policy as configured when printed: what an auditor asks for."""
+
+    _name = "report.idle_user_logout.report_policy"
+    _description = "Idle Logout Policy"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only settings administrators print it."))
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        rules = ["|", (RULE_FIELDS[0], ">", 0), (RULE_FIELDS[1], "=", True)]
+        groups = self.env["res.groups"].sudo().search(rules, order="name")
+        users = (
+            self.env["res.users"].sudo().search([("share", "=", False)], order="name")
+        )
+        maximum = settings.policy_max_minutes
+        rows = []
+        for user in users:
+            minutes = user._idle_logout_timeout_minutes(settings)
+            rows.append(
+                {
+                    "user": user,
+                    "minutes": minutes,
+                    "groups": user._idle_logout_rule_groups(settings),
+                    "beyond": bool(maximum) and (minutes is None or minutes > maximum),
+                }
+            )
+        return {
+            "settings": settings,
+            "groups": groups,
+            "rows": rows,
+            "beyond_count": sum(row["beyond"] for row in rows),
+            "printed_on": fields.Datetime.now(),
+            "printed_by": self.env.user,
+        }
