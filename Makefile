@@ -24,6 +24,7 @@ bench: setup
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" client_cost.py
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" server_overhead.py
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" versus_auth_timeout.py
+	@. tools/paths.sh && cd bench && "$$VENV/bin/python" session_record.py
 
 # Re-export the translation template with Odoo itself.
 i18n:

@@ -148,8 +148,8 @@ class ResConfigSettings(models.TransientModel):
     idle_logout_end_on_last_tab_closed = fields.Boolean(
         string="End the Session When Its Last Tab Closes",
         help="For shared computers: closing every Odoo tab of a session (or the "
-        "browser) ends it about a minute later. A reload, a page opened in Odoo or "
-        "another tab still open keeps it.",
+        "browser) ends it about 10 seconds later. A reload, a page opened in Odoo "
+        "or another tab still open keeps it.",
     )
     idle_logout_rules_summary = fields.Char(
         string="Who Gets Which Timeout",
