@@ -64,6 +64,12 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         self.assertIn("General Settings", rows[self.clerk])
         self.assertIn("Beyond the policy maximum", rows[self.clerk])
 
+    def test_it_prints_as_a_pdf(self):
+        reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, kind = reports._render_qweb_pdf(REPORT, self.settings().ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf made it")
+
     def test_only_settings_administrators_print_it(self):
         manager = new_test_user(
             self.env, login="idle_report_manager", groups="base.group_erp_manager"

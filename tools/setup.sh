@@ -60,6 +60,8 @@ command -v gcc >/dev/null || missing+=(gcc python3-dev)
 command -v npm >/dev/null || missing+=(nodejs npm)
 # SAML signatures (pysaml2, OCA auth_saml) are made and checked by xmlsec1.
 command -v xmlsec1 >/dev/null || missing+=(xmlsec1)
+# Odoo prints PDF reports (the policy report) with wkhtmltopdf.
+command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
 # nginx runs in the foreground from configurations of our own, never as a service.
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
