@@ -65,7 +65,9 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         self.assertIn("Beyond the policy maximum", rows[self.clerk])
 
     def test_it_prints_as_a_pdf(self):
-        reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        reports = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )
         pdf, kind = reports._render_qweb_pdf(REPORT, self.settings().ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf made it")
