@@ -11,6 +11,7 @@
         "security/idle_user_logout_security.xml",
         "data/ir_cron.xml",
         "views/idle_user_logout_log_views.xml",
+        "views/idle_user_logout_network_views.xml",
         "views/res_groups_views.xml",
         "views/res_config_settings_views.xml",
         "views/webclient_templates.xml",

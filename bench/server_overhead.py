@@ -1,7 +1,8 @@
 """Requests per second on a cheap authenticated JSON-RPC route (/web/session/check), in
 one run and on one Odoo server: addon absent, idle_user_logout with server enforcement
 on, with rules by group (the user's rule worked out on each request), with every option
-on (enforcement, lifetime, audit trail), OCA
+on (enforcement, lifetime, audit trail), with trusted networks (each request's address
+matched, the rule outside them), OCA
 auth_session_timeout instead, and Odoo's auth_timeout beside its own dependencies (mail,
 two-factor, passkeys), which it cannot go without. Rounds are interleaved; medians are
 reported.
@@ -18,6 +19,16 @@ from pathlib import Path
 
 from common import group_sql, internal_users_sql, odoo_serving, session_cookie
 
+# Rules only from trusted networks, and two of them (the requests come from neither).
+TRUSTED_ONLY_SQL = (
+    "UPDATE res_groups SET idle_logout_trusted_only = TRUE "
+    "WHERE idle_logout_timeout_minutes > 0"
+)
+NETWORKS_SQL = (
+    "INSERT INTO idle_user_logout_network (name, cidr, create_date, write_date) "
+    "VALUES ('Office', '10.0.0.0/8', now(), now()), "
+    "('Lab', '2001:db8::/32', now(), now())"
+)
 CONFIGURATIONS = {
     "addon absent": ("base_setup,bus", {}),
     "idle_user_logout, defaults (enforcement on)": (
@@ -45,6 +56,17 @@ CONFIGURATIONS = {
             "idle_user_logout.max_session_hours": "8",
             "idle_user_logout.audit": "True",
         },
+    ),
+    "idle_user_logout, trusted networks": (
+        "idle_user_logout",
+        {
+            "idle_user_logout.enabled": "True",
+            "idle_user_logout.timeout_minutes": "15",
+            "idle_user_logout.outside_timeout_minutes": "10",
+        },
+        group_sql("group_system", idle_logout_timeout_minutes=30),
+        TRUSTED_ONLY_SQL,
+        NETWORKS_SQL,
     ),
     "OCA auth_session_timeout": ("base_setup,bus,auth_session_timeout", {}),
     "auth_timeout's dependencies only": ("auth_totp_mail,auth_passkey", {}),

@@ -1,7 +1,7 @@
 from odoo import http
 from odoo.http import request
 
-from ..models.ir_http import TAB_CLOSED_PATH, TAB_OPEN_PATH
+from ..models.ir_http import PING_PATH, TAB_CLOSED_PATH
 
 
 class IdleLogoutTabs(http.Controller):
@@ -12,7 +12,8 @@ class IdleLogoutTabs(http.Controller):
         request.env["idle_user_logout.closing"]._closing(request.session)
         return request.make_response("", status=204)
 
-    @http.route(TAB_OPEN_PATH, type="jsonrpc", auth="user", readonly=True)
-    def tab_open(self):
-        """A tab of this session is still open: its request alone says it."""
+    @http.route(PING_PATH, type="jsonrpc", auth="user", readonly=True)
+    def ping(self):
+        """A request of a page that is no activity: it says that a tab of the session
+        is open, and lets the server see the session's network."""
         return True

@@ -240,9 +240,9 @@ class OdooServer:
     def set_param(self, key, value):
         self.call("ir.config_parameter", "set_param", key, value)
 
-    def audit_rows(self, session_id):
-        """The session ends on record of a session, and the devices Odoo logged for
-        it."""
+    def audit_rows(self, session_id, extra=()):
+        """The session ends on record of a session (their device, reason and `extra`
+        fields), and the devices Odoo logged for it."""
         odoo_addons()
         from odoo.addons.idle_user_logout.models.idle_user_logout_log import (
             session_hash,
@@ -260,7 +260,7 @@ class OdooServer:
             "idle_user_logout.log",
             "search_read",
             [("session_hash", "=", session_hash(identifier))],
-            fields + ["reason", "login_date", "duration"],
+            [*fields, "reason", *extra],
         )
         return rows, device
 
@@ -290,7 +290,9 @@ def stop_process(process, timeout):
 class Nginx:
     """nginx in the foreground, before Odoo servers given as (http, gevent) ports."""
 
-    def __init__(self, port, servers):
+    def __init__(self, port, servers, client=None):
+        """`client`: the address this proxy says its clients have (a network of its
+        own, as a branch office's proxy would); by default, their own."""
         self.prefix = Path(tempfile.mkdtemp(prefix="iul-nginx-"))
         self.url = f"http://127.0.0.1:{port}"
         conf = self.prefix / "nginx.conf"
@@ -300,6 +302,8 @@ class Nginx:
             "@HTTP_SERVERS@": " ".join(f"server 127.0.0.1:{h};" for h, _ in servers),
             "@GEVENT_SERVERS@": " ".join(f"server 127.0.0.1:{g};" for _, g in servers),
         }
+        if client:
+            values["$proxy_add_x_forwarded_for"] = client
         text = (REPO / "tools" / "nginx.conf").read_text()
         for placeholder, value in values.items():
             text = text.replace(placeholder, value)

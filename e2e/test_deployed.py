@@ -11,6 +11,7 @@ import uuid
 import pytest
 import requests
 from helpers import (
+    CHECK_S,
     LOGIN_PAGE_LOAD_S,
     REFUSED_AFTER_S,
     SLACK_S,
@@ -20,6 +21,7 @@ from helpers import (
     addons_path_with_peers,
     age_session,
     assert_every_page_left,
+    assert_leaves_on_time,
     click_heading,
     copy_database,
     drop_database,
@@ -41,6 +43,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 IDLE_NOTICE = "You were logged out after 1 min of inactivity."
+# A page every internal user may open: the contacts.
+CONTACTS = "/odoo/action-base.action_partner_form"
 # How long a session outlives its last tab (models/ir_http.py), and what its cron, which
 # the closing tab triggers, may take to run in a prefork server.
 LAST_TAB_GRACE_S = 10
@@ -75,6 +79,7 @@ def cluster():
             )
             ports.append((http_port, gevent_port))
         proxy = Nginx(free_port(), ports)
+        proxy.upstreams = ports
         try:
             # Each gevent process answers a websocket handshake through the proxy.
             WebDriverWait(None, 60, poll_frequency=1).until(
@@ -88,6 +93,24 @@ def cluster():
             server.stop()
         drop_database(db)
         drop_database(sessions_db)
+
+
+@pytest.fixture(scope="module")
+def branches(cluster):
+    """Two more fronts standing for two networks, each telling Odoo its own client
+    address (as a branch's proxy would): the office (10.1.2.3) and a café
+    (203.0.113.7). One browser reaches both with one session (the cookie is the
+    host's)."""
+    proxy, servers = cluster
+    fronts = {
+        name: Nginx(free_port(), proxy.upstreams, client=client)
+        for name, client in (("office", "10.1.2.3"), ("cafe", "203.0.113.7"))
+    }
+    try:
+        yield {name: servers[0].through(front.url) for name, front in fronts.items()}
+    finally:
+        for front in fronts.values():
+            front.stop()
 
 
 @pytest.fixture
@@ -335,7 +358,9 @@ def test_the_session_ends_with_its_last_tab_not_before(deployed):
         assert session_is_open(browser, deployed)
         browser.close()  # its last tab, and the browser with it
         deadline = time.monotonic() + LAST_TAB_GRACE_S + CRON_S
-        while not (rows := deployed.audit_rows(session_id)[0]):
+        while not (
+            rows := deployed.audit_rows(session_id, ("login_date", "duration"))[0]
+        ):
             assert time.monotonic() < deadline, "the session outlived its last tab"
             time.sleep(1)
         assert [row["reason"] for row in rows] == ["last_tab_closed"]
@@ -350,3 +375,129 @@ def test_the_session_ends_with_its_last_tab_not_before(deployed):
             browser.quit()
         deployed.set_param("idle_user_logout.end_on_last_tab_closed", "False")
         deployed.set_param("idle_user_logout.audit", "False")
+
+
+@pytest.fixture
+def trusted_office(deployed):
+    """The office's network trusted, and its two rules: the wall displays exempt and
+    the sales staff at 30 minutes, both only from there; 1 minute for everyone else."""
+    network = deployed.call(
+        "idle_user_logout.network", "create", [{"name": "Office", "cidr": "10.0.0.0/8"}]
+    )
+    groups = {
+        name: deployed.call(
+            "res.groups",
+            "create",
+            [{"name": f"{name} {uuid.uuid4().hex[:6]}", **rule}],
+        )[0]
+        for name, rule in (
+            ("Wall displays", {"idle_logout_exempt": True}),
+            ("Sales", {"idle_logout_timeout_minutes": 30}),
+        )
+    }
+    deployed.call(
+        "res.groups",
+        "write",
+        list(groups.values()),
+        {"idle_logout_trusted_only": True},
+    )
+    yield groups
+    deployed.call("res.groups", "unlink", list(groups.values()))
+    deployed.call("idle_user_logout.network", "unlink", network)
+
+
+def member_of(server, group_id):
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    user_id = server.call(
+        "res.users", "create", [{"name": name, "login": name, "password": name}]
+    )[0]
+    server.call("res.groups", "write", [group_id], {"user_ids": [(4, user_id)]})
+    return name
+
+
+def test_the_wall_display_is_exempt_in_the_office_only(
+    deployed, branches, trusted_office, browser
+):
+    """The same session, in the office and then from a café: its pages and the server
+    judge each request from its network."""
+    office, cafe = branches["office"], branches["cafe"]
+    name = member_of(deployed, trusted_office["Wall displays"])
+    login(browser, office, CONTACTS, login_name=name, password=name)
+    wait_for(browser, ".o_main_navbar", timeout=60)
+    gone_s = TIMEOUT_S + REFUSED_AFTER_S
+    move_clock(browser, gone_s)
+    session_id = browser.get_cookie("session_id")["value"]
+    age_session(deployed, session_id, gone_s)
+    time.sleep(CHECK_S + 1)
+    assert not on_login_page(browser), "exempt in the office"
+    browser.refresh()
+    wait_for(browser, ".o_main_navbar", timeout=60)
+    age_session(deployed, session_id, gone_s)
+    # The tablet taken to a café: the server refuses it, the login page says why.
+    browser.get(f"{cafe.url}/odoo")
+    wait_for_login_page(browser, 30)
+    notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+    assert notice.text == (
+        "You were logged out after 1 min of inactivity, outside the trusted networks."
+    )
+
+
+def test_a_sales_timeout_follows_the_network(
+    deployed, branches, trusted_office, browser
+):
+    office, cafe = branches["office"], branches["cafe"]
+    name = member_of(deployed, trusted_office["Sales"])
+    login(browser, office, CONTACTS, login_name=name, password=name)
+    wait_for(browser, ".o_main_navbar", timeout=60)
+    browser.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+    move_clock(browser, 2 * TIMEOUT_S)
+    time.sleep(CHECK_S + 1)
+    assert not on_login_page(browser), "30 minutes in the office"
+    # From the café, the same session's page has the 1-minute timeout. The café is
+    # another origin: its pages read the browser's moved clock too.
+    browser.get(f"{cafe.url}/web/health")
+    move_clock(browser, 0)
+    browser.get(f"{cafe.url}{CONTACTS}")
+    wait_for(browser, ".o_main_navbar", timeout=60)
+    clicked_at = page_time(browser)
+    browser.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+    assert_leaves_on_time(browser, clicked_at)
+    notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+    assert notice.text.endswith("outside the trusted networks.")
+
+
+def test_a_forged_forwarded_address_changes_nothing_without_proxy_mode(odoo):
+    """A server without --proxy-mode reads the client's own address, whatever a
+    client says it is."""
+    odoo.configure(enabled=True, timeout_minutes=1)
+    network = odoo.call(
+        "idle_user_logout.network", "create", [{"name": "Office", "cidr": "10.0.0.0/8"}]
+    )
+    group = odoo.call(
+        "res.groups",
+        "create",
+        [
+            {
+                "name": "Kiosks",
+                "idle_logout_exempt": True,
+                "idle_logout_trusted_only": True,
+            }
+        ],
+    )[0]
+    try:
+        name = member_of(odoo, group)
+        http = requests.Session()
+        http.headers.update(
+            {"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Host": "odoo.example"}
+        )
+        params = {"db": odoo.db, "login": name, "password": name}
+        info = http.post(
+            f"{odoo.url}/web/session/authenticate",
+            json={"jsonrpc": "2.0", "method": "call", "params": params},
+            timeout=60,
+        ).json()["result"]
+        assert info["idle_logout_timeout_minutes"] == 1, "not exempt: not the office"
+        assert info["idle_logout_outside"] is True
+    finally:
+        odoo.call("res.groups", "unlink", [group])
+        odoo.call("idle_user_logout.network", "unlink", network)

@@ -50,6 +50,17 @@ class IdleUserLogoutLog(models.Model):
         "global one); empty for an exempt user.",
     )
     ip_address = fields.Char("IP Address", readonly=True)
+    network = fields.Char(
+        readonly=True,
+        help="The trusted network the session ended from; empty from outside them, or "
+        "when none was set.",
+    )
+    outside = fields.Boolean(
+        "Outside Trusted Networks",
+        readonly=True,
+        help="The session ended from outside the trusted networks: the rules held only "
+        "there did not count.",
+    )
     browser = fields.Char(readonly=True)
     platform = fields.Char(readonly=True)
     session_hash = fields.Char(readonly=True)
@@ -70,6 +81,8 @@ class IdleUserLogoutLog(models.Model):
             name: values.pop(name, None) or None
             for name in ("ip_address", "browser", "platform")
         }
+        # Its network: a trusted one's label, "" outside them, None with none set.
+        network = values.pop("network", None)
         login_date = login and datetime.fromtimestamp(login, timezone.utc).replace(
             tzinfo=None, microsecond=0
         )
@@ -77,17 +90,21 @@ class IdleUserLogoutLog(models.Model):
             SQL(
                 """
                 INSERT INTO idle_user_logout_log (user_id, reason, login_date,
-                    duration, timeout_minutes, ip_address, browser, platform,
-                    session_hash, create_uid, create_date, write_uid, write_date)
+                    duration, timeout_minutes, ip_address, network, outside, browser,
+                    platform, session_hash, create_uid, create_date, write_uid,
+                    write_date)
                 VALUES (%(user_id)s, %(reason)s, %(login_date)s, %(duration)s,
-                    %(timeout_minutes)s, %(ip_address)s, %(browser)s, %(platform)s,
-                    %(session_hash)s, %(user_id)s, %(now)s, %(user_id)s, %(now)s)
+                    %(timeout_minutes)s, %(ip_address)s, %(network)s, %(outside)s,
+                    %(browser)s, %(platform)s, %(session_hash)s, %(user_id)s, %(now)s,
+                    %(user_id)s, %(now)s)
                 ON CONFLICT (session_hash) DO NOTHING
                 """,
                 now=now,
                 login_date=login_date,
                 duration=login_date and (now - login_date).total_seconds() / 3600,
                 session_hash=identifier and session_hash(identifier),
+                network=network or None,
+                outside=network == "",
                 **device,
                 **{"timeout_minutes": None, **values},
             ),

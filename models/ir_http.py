@@ -11,6 +11,7 @@ from odoo.http import STORED_SESSION_BYTES, request, root
 from odoo.tools import SQL
 
 from .idle_user_logout_draft import DRAFTS_KEY
+from .idle_user_logout_network import OUTSIDE
 from .res_config_settings import clamp_timeout_minutes
 
 # Requests made by the web client on its own, never by the user: they are not activity.
@@ -22,8 +23,8 @@ BACKGROUND_PATHS = (
     "/web/image",
     "/web/manifest.webmanifest",
     "/web/service-worker.js",
-    # A tab saying that it is still open, when another closes.
-    "/idle_user_logout/tab_open",
+    # A page saying that it is open, or showing the server its network.
+    "/idle_user_logout/ping",
 )
 # Session key holding the time of the user's last activity seen by the server; False
 # marks a session that is never enforced (portal users).
@@ -41,13 +42,19 @@ LOGOUT_REASONS = (*BROWSER_REASONS, "ended")
 LIFETIME_GRACE_SECONDS = 60
 # What the pages of a session hear when the server ended it.
 SESSION_ENDED = "idle_user_logout/session_ended"
+# What they hear when their session's network changed (in or out of the trusted ones).
+NETWORK_CHANGED = "idle_user_logout/network"
+# Session key: whether the session's last request came from outside trusted networks.
+OUTSIDE_KEY = "idle_logout_outside"
+# What the login page is told of a logout outside the trusted networks.
+OUTSIDE_ARG = "idle_logout_outside"
 # How often the end of a session is written, when its tabs end it at the same moment.
 ENDING_ATTEMPTS = 3
 # Session key holding when a tab of the session closed, and what tells the server so
-# (see `idle_user_logout.closing`); a tab still open says it there.
+# (see `idle_user_logout.closing`); a page still open says it there.
 CLOSED_KEY = "idle_logout_closed"
 TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
-TAB_OPEN_PATH = "/idle_user_logout/tab_open"
+PING_PATH = "/idle_user_logout/ping"
 # How long after its last tab closed a session may still be used: a reload, a page
 # opened meanwhile or another tab says it is open within that.
 LAST_TAB_GRACE_SECONDS = 10
@@ -76,6 +83,13 @@ def session_storage_key(sid):
     return hashlib.sha256(
         f"idle_user_logout.activity:{identifier}".encode()
     ).hexdigest()[:32]
+
+
+def request_network():
+    """Where the current request comes from (see `idle_user_logout.network`): the label
+    of its trusted network, "" (outside them), or None (no trusted networks)."""
+    networks = request.env["idle_user_logout.network"]
+    return networks._of_address(request.httprequest.remote_addr)
 
 
 def request_device():
@@ -172,28 +186,30 @@ class IrHttp(models.AbstractModel):
     @api.model
     def _idle_logout_login_url(self, reason, redirect, user_id, page_minutes=None):
         """The login page after a logout: it says why (the timeout that applied to that
-        user), and brings the user back."""
+        user, from where the request came), and brings the user back."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
         notice = {}
         if reason == "lifetime" and settings.max_session_hours:
             notice = {"idle_logout_lifetime": settings.max_session_hours}
         elif reason in ("browser_idle", "server_idle"):
-            minutes = self._idle_logout_minutes(user_id, settings, page_minutes)
-            notice = {"idle_logout": minutes}
+            outside = request_network() == OUTSIDE
+            minutes = self._idle_logout_minutes(
+                user_id, settings, page_minutes, outside
+            )
+            notice = {"idle_logout": minutes, **({OUTSIDE_ARG: 1} if outside else {})}
         elif reason == "last_tab_closed":
             notice = {"idle_logout_closed": 1}
         return "/web/login?" + urlencode({**notice, "redirect": redirect})
 
     @api.model
-    def _idle_logout_minutes(self, user_id, settings, page_minutes=None):
+    def _idle_logout_minutes(self, user_id, settings, page_minutes=None, outside=False):
         """The idle timeout a user was logged out after: theirs; when the session ended
         already (a tab following another out), what the page says it had, only shown;
         else the global one."""
         user = self.env["res.users"].sudo().browse(user_id)
         if user:
-            return (
-                user._idle_logout_timeout_minutes(settings) or settings.timeout_minutes
-            )
+            minutes = user._idle_logout_timeout_minutes(settings, outside)
+            return minutes or settings.timeout_minutes
         return clamp_timeout_minutes(page_minutes or settings.timeout_minutes)
 
     @api.model
@@ -201,6 +217,12 @@ class IrHttp(models.AbstractModel):
         """What the login page says after an idle logout, in the visitor's language."""
         minutes = params.get("idle_logout", "")
         hours = params.get("idle_logout_lifetime", "")
+        if minutes.isdigit() and params.get(OUTSIDE_ARG):
+            return self.env._(
+                "You were logged out after %(minutes)s min of inactivity, outside the "
+                "trusted networks.",
+                minutes=int(minutes),
+            )
         if minutes.isdigit():
             return self.env._(
                 "You were logged out after %(minutes)s min of inactivity.",
@@ -228,7 +250,10 @@ class IrHttp(models.AbstractModel):
         user = self.env.user
         if not (settings.enabled and user._is_internal()):
             return {}
-        values = user._idle_logout_rule_values(settings)
+        outside = bool(request) and request_network() == OUTSIDE
+        values = user._idle_logout_rule_values(settings, outside)
+        if outside:
+            values["idle_logout_outside"] = True
         if request and request.session.sid:
             values["idle_logout_session_key"] = session_storage_key(request.session.sid)
             # The forms with changes kept at an earlier idle logout, read at the login.
@@ -265,7 +290,7 @@ class IrHttp(models.AbstractModel):
             return
         identifier = sid[:STORED_SESSION_BYTES]
         login = request.session.get(LOGIN_KEY)
-        device = request_device()
+        device = {**request_device(), "network": request_network()}
         # A cursor of its own: the logout route is read-only, a refusal rolls back. The
         # session's tabs end it at once: a refused concurrent write is made again.
         for attempt in range(ENDING_ATTEMPTS):
@@ -286,12 +311,15 @@ class IrHttp(models.AbstractModel):
         if not user._is_internal():
             return
         if settings.audit:
+            outside = device["network"] == OUTSIDE
             self.env["idle_user_logout.log"]._record(
                 {
                     **device,
                     "user_id": user_id,
                     "reason": reason,
-                    "timeout_minutes": user._idle_logout_timeout_minutes(settings),
+                    "timeout_minutes": user._idle_logout_timeout_minutes(
+                        settings, outside
+                    ),
                     "identifier": identifier,
                     "login": login,
                 }
@@ -333,14 +361,20 @@ class IrHttp(models.AbstractModel):
             return
         if settings.audit:
             login = device.first_activity
+            network = self.env["idle_user_logout.network"]._of_address(
+                device.ip_address
+            )
             self.env["idle_user_logout.log"].sudo()._record(
                 {
                     "user_id": user.id,
                     "reason": reason,
-                    "timeout_minutes": user._idle_logout_timeout_minutes(settings),
+                    "timeout_minutes": user._idle_logout_timeout_minutes(
+                        settings, network == OUTSIDE
+                    ),
                     "identifier": device.session_identifier,
                     "login": login and login.replace(tzinfo=timezone.utc).timestamp(),
                     "ip_address": device.ip_address,
+                    "network": network,
                     "browser": device.browser,
                     "platform": device.platform,
                 }
@@ -353,11 +387,17 @@ class IrHttp(models.AbstractModel):
         """Tell every page of these sessions, through the bus, that they ended."""
         if not self.env["res.config.settings"]._idle_logout_settings().enabled:
             return
-        # A cursor of its own: a request refused for inactivity rolls its own back.
+        for sid in sids:
+            self._idle_logout_notify_session(sid, SESSION_ENDED, {})
+
+    @api.model
+    def _idle_logout_notify_session(self, sid, kind, message):
+        """Tells every page of this session, through the bus (its own channel)."""
+        # A cursor of its own: a refused request rolls its own back, a page's may be
+        # read-only.
         with self.env.registry.cursor() as cr:
             bus = self.env(cr=cr, user=SUPERUSER_ID)["bus.bus"]
-            for sid in sids:
-                bus._sendone(session_channel(sid), SESSION_ENDED, {})
+            bus._sendone(session_channel(sid), kind, message)
 
     @classmethod
     def _post_logout(cls):
@@ -399,9 +439,30 @@ class IrHttp(models.AbstractModel):
         session = request.session
         if session.uid and session.get(CLOSED_KEY):
             cls._idle_logout_after_closing(endpoint)
+        if session.uid and request.env["idle_user_logout.network"]._trusted():
+            cls._idle_logout_follow_network()
         if session.uid and session.get(SEEN_KEY) is not False:
             cls._idle_logout_enforce(endpoint)
         return super()._authenticate(endpoint)
+
+    @classmethod
+    def _idle_logout_follow_network(cls):
+        """A session whose requests move in or out of the trusted networks: its pages
+        hear of it, with the rule that holds there now."""
+        session = request.session
+        outside = request_network() == OUTSIDE
+        known = session.get(OUTSIDE_KEY)
+        session[OUTSIDE_KEY] = outside
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        if known is None or known == outside or not settings.enabled:
+            return
+        user = request.env["res.users"].sudo().browse(session.uid)
+        if user._is_internal():
+            values = user._idle_logout_rule_values(settings, outside)
+            message = {**values, "idle_logout_outside": outside}
+            request.env["ir.http"]._idle_logout_notify_session(
+                session.sid, NETWORK_CHANGED, message
+            )
 
     @classmethod
     def _idle_logout_after_closing(cls, endpoint):
@@ -435,7 +496,7 @@ class IrHttp(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            user._idle_logout_timeout_minutes(settings),
+            user._idle_logout_timeout_minutes(settings, request_network() == OUTSIDE),
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:

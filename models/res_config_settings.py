@@ -20,6 +20,7 @@ AUDIT_PARAM = "idle_user_logout.audit"
 RETENTION_DAYS_PARAM = "idle_user_logout.audit_retention_days"
 POLICY_MAX_PARAM = "idle_user_logout.policy_max_minutes"
 END_ON_LAST_TAB_PARAM = "idle_user_logout.end_on_last_tab_closed"
+OUTSIDE_TIMEOUT_PARAM = "idle_user_logout.outside_timeout_minutes"
 DEFAULT_TIMEOUT_MINUTES = 15
 MIN_TIMEOUT_MINUTES = 1
 # One year: a larger value means "never" and would overflow the settings column.
@@ -81,6 +82,7 @@ class IdleLogoutSettings(NamedTuple):
     retention_days: int
     policy_max_minutes: int
     end_on_last_tab_closed: bool
+    outside_timeout_minutes: int
 
 
 def read_bool(value, default=False):
@@ -145,6 +147,15 @@ class ResConfigSettings(models.TransientModel):
         string="Beyond the Policy Maximum",
         compute="_compute_idle_logout_rules_summary",
     )
+    idle_logout_outside_timeout_minutes = fields.Integer(
+        string="Timeout Outside Trusted Networks (minutes)",
+        help="Where trusted networks are set: from any other network, every user's "
+        "idle timeout is at most this, and no exemption holds there. 0 means none.",
+    )
+    idle_logout_outside_summary = fields.Char(
+        string="Outside Trusted Networks",
+        compute="_compute_idle_logout_rules_summary",
+    )
     idle_logout_end_on_last_tab_closed = fields.Boolean(
         string="End the Session When Its Last Tab Closes",
         help="For shared computers: closing every Odoo tab of a session (or the "
@@ -202,43 +213,69 @@ class ResConfigSettings(models.TransientModel):
                 get_param(POLICY_MAX_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
             ),
             end_on_last_tab_closed=read_bool(get_param(END_ON_LAST_TAB_PARAM)),
+            outside_timeout_minutes=clamp(
+                get_param(OUTSIDE_TIMEOUT_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
+            ),
         )
 
-    @api.depends("idle_logout_timeout_minutes", "idle_logout_policy_max_minutes")
+    @api.depends(
+        "idle_logout_timeout_minutes",
+        "idle_logout_policy_max_minutes",
+        "idle_logout_outside_timeout_minutes",
+    )
     def _compute_idle_logout_rules_summary(self):
-        """How many internal users have each effective timeout, and who is exempt."""
+        """How many internal users have each effective timeout, and who is exempt; the
+        same outside the trusted networks, where there are some."""
         users = self.env["res.users"].sudo().search([("share", "=", False)])
         stored = self._idle_logout_settings()
+        networks = bool(self.env["idle_user_logout.network"]._trusted())
         for record in self:
-            minutes = clamp_timeout_minutes(record.idle_logout_timeout_minutes)
-            settings = stored._replace(timeout_minutes=minutes)
+            settings = stored._replace(
+                timeout_minutes=clamp_timeout_minutes(
+                    record.idle_logout_timeout_minutes
+                ),
+                outside_timeout_minutes=max(
+                    0, record.idle_logout_outside_timeout_minutes
+                ),
+            )
             timeouts = {
                 user: user._idle_logout_timeout_minutes(settings) for user in users
             }
             exempt = users.filtered(lambda user, t=timeouts: t[user] is None)
-            counts = Counter(timeout for timeout in timeouts.values() if timeout)
-            parts = [
-                self.env._(
-                    "%(users)s after %(minutes)s min",
-                    users=self._idle_logout_users_label(count),
-                    minutes=timeout,
-                )
-                for timeout, count in sorted(counts.items())
-            ]
-            if exempt:
-                parts.append(
-                    self.env._(
-                        "%(users)s never (exempt)",
-                        users=self._idle_logout_users_label(len(exempt)),
-                    )
-                )
-            record.idle_logout_rules_summary = " · ".join(parts)
+            record.idle_logout_rules_summary = self._idle_logout_summary(timeouts)
+            record.idle_logout_outside_summary = networks and self._idle_logout_summary(
+                {
+                    user: user._idle_logout_timeout_minutes(settings, True)
+                    for user in users
+                }
+            )
             record.idle_logout_exempt_user_ids = exempt
             record.idle_logout_nobody_logged_out = bool(users) and exempt == users
             maximum = record.idle_logout_policy_max_minutes
             record.idle_logout_beyond_policy_user_ids = maximum > 0 and users.filtered(
                 lambda user, t=timeouts, m=maximum: t[user] is None or t[user] > m
             )
+
+    def _idle_logout_summary(self, timeouts):
+        """'3 internal users after 5 min · 1 internal user never (exempt)'."""
+        counts = Counter(timeout for timeout in timeouts.values() if timeout)
+        parts = [
+            self.env._(
+                "%(users)s after %(minutes)s min",
+                users=self._idle_logout_users_label(count),
+                minutes=timeout,
+            )
+            for timeout, count in sorted(counts.items())
+        ]
+        exempt = sum(timeout is None for timeout in timeouts.values())
+        if exempt:
+            parts.append(
+                self.env._(
+                    "%(users)s never (exempt)",
+                    users=self._idle_logout_users_label(exempt),
+                )
+            )
+        return " · ".join(parts)
 
     def _compute_idle_logout_sso_summary(self):
         """What the next sign-in through each enabled identity provider does after an
@@ -315,6 +352,7 @@ class ResConfigSettings(models.TransientModel):
             idle_logout_audit_retention_days=settings.retention_days,
             idle_logout_policy_max_minutes=settings.policy_max_minutes,
             idle_logout_end_on_last_tab_closed=settings.end_on_last_tab_closed,
+            idle_logout_outside_timeout_minutes=settings.outside_timeout_minutes,
         )
         return res
 
@@ -337,6 +375,17 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(
                 self.env._(
                     "Session ends are kept at least 1 day: enter a number of days."
+                )
+            )
+        outside = self.idle_logout_outside_timeout_minutes
+        if outside < 0 or (outside and outside >= minutes):
+            raise ValidationError(
+                self.env._(
+                    "The timeout outside the trusted networks is shorter than the "
+                    "global one (%(minutes)s min): 0 for none, otherwise at most "
+                    "%(longest)s minutes.",
+                    minutes=minutes,
+                    longest=minutes - 1,
                 )
             )
         if self.idle_logout_policy_max_minutes < 0:
@@ -381,6 +430,7 @@ class ResConfigSettings(models.TransientModel):
         icp.set_param(
             END_ON_LAST_TAB_PARAM, str(bool(self.idle_logout_end_on_last_tab_closed))
         )
+        icp.set_param(OUTSIDE_TIMEOUT_PARAM, str(outside))
         # Off, the addon keeps no one's unsaved changes any more.
         if before.enabled and not enabled:
             self.env["idle_user_logout.draft"]._remove_all()

@@ -1,8 +1,20 @@
-from odoo import models
+from odoo import fields, models
 
 
 class ResDevice(models.Model):
     _inherit = "res.device"
+
+    idle_logout_network = fields.Char(
+        "Trusted Network",
+        compute="_compute_idle_logout_network",
+        help="The trusted network of the device's last address; empty when outside "
+        "them (or when none is set).",
+    )
+
+    def _compute_idle_logout_network(self):
+        networks = self.env["idle_user_logout.network"]
+        for device in self:
+            device.idle_logout_network = networks._of_address(device.ip_address)
 
     def _revoke(self):
         for device in self.sudo():

@@ -9,7 +9,11 @@ from .res_config_settings import MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES
 # A user's rule when one of their groups is exempt.
 EXEMPT = "exempt"
 # Writes that change who gets which rule.
-RULE_FIELDS = ("idle_logout_timeout_minutes", "idle_logout_exempt")
+RULE_FIELDS = (
+    "idle_logout_timeout_minutes",
+    "idle_logout_exempt",
+    "idle_logout_trusted_only",
+)
 MEMBERSHIP_FIELDS = ("user_ids", "all_user_ids", "implied_ids", "implied_by_ids")
 
 
@@ -43,6 +47,13 @@ class ResGroups(models.Model):
         help="For wall displays and kiosks: members of this group are never logged out "
         "for inactivity, whatever their other groups say. The session lifetime, when "
         "set, still ends their sessions.",
+    )
+    idle_logout_trusted_only = fields.Boolean(
+        string="Only from Trusted Networks",
+        groups="base.group_system",
+        help="The group's rule (its timeout or its exemption) counts only for requests "
+        "from the trusted networks of General Settings: from anywhere else, its "
+        "members get the rule of their other groups, as if this one had none.",
     )
     idle_logout_user_count = fields.Integer(
         string="Internal Users Concerned",
@@ -147,11 +158,14 @@ class ResGroups(models.Model):
         rules = ["|", (RULE_FIELDS[0], ">", 0), (RULE_FIELDS[1], "=", True)]
         return bool(self.sudo().search_count(rules, limit=1))
 
-    @ormcache("self._ids", cache="groups")
-    def _idle_logout_rule(self):
+    @ormcache("self._ids", "outside", cache="groups")
+    def _idle_logout_rule(self, outside=False):
         """The rule of a user with these groups, implied ones included: `EXEMPT` if
-        one is exempt, else the shortest timeout among their rules, else None."""
+        one is exempt, else the shortest timeout among their rules, else None. From
+        `outside` the trusted networks, the rules held only there do not count."""
         groups = self.sudo().all_implied_ids
+        if outside:
+            groups = groups.filtered(lambda group: not group.idle_logout_trusted_only)
         if any(groups.mapped("idle_logout_exempt")):
             return EXEMPT
         timeouts = [minutes for minutes in groups.mapped(RULE_FIELDS[0]) if minutes]

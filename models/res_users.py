@@ -6,6 +6,7 @@ from odoo.exceptions import AccessDenied
 from odoo.http import request
 
 from .idle_user_logout_draft import DRAFTS_KEY
+from .idle_user_logout_network import OUTSIDE
 from .ir_http import (
     LOGIN_KEY,
     REAUTH_KEY,
@@ -13,12 +14,15 @@ from .ir_http import (
     SSO_REFUSED_KEY,
     keepalive_seconds,
     request_device,
+    request_network,
 )
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
 
 # What the pages of a user hear when their rule changes; no values: the addon is off.
 RULE_CHANGED = "idle_user_logout/rule"
+# The rule values of the user's pages outside the trusted networks, in the values above.
+OUTSIDE_RULE = "idle_logout_outside_rule"
 # The rule values of the users a transaction may change, as they were before it.
 RULES_BEFORE = "idle_user_logout.rules_before"
 
@@ -65,12 +69,16 @@ class ResUsers(models.Model):
             request.session[SSO_REFUSED_KEY] = True
             if settings.audit:
                 # The sign-in route catches the refusal: this row is kept.
+                network = request_network()
                 self.env["idle_user_logout.log"].sudo()._record(
                     {
                         **request_device(),
+                        "network": network,
                         "user_id": self.id,
                         "reason": "sso_refused",
-                        "timeout_minutes": self._idle_logout_timeout_minutes(settings),
+                        "timeout_minutes": self._idle_logout_timeout_minutes(
+                            settings, network == OUTSIDE
+                        ),
                     }
                 )
         raise AccessDenied()
@@ -82,13 +90,21 @@ class ResUsers(models.Model):
             self._idle_logout_watch_rules(memberships=True)
         return super().modified(fnames, create=create, before=before)
 
-    def _idle_logout_timeout_minutes(self, settings):
+    def _idle_logout_timeout_minutes(self, settings, outside=False):
         """The user's idle timeout in minutes: the shortest of their groups' rules,
-        else the global one; None when a group of theirs is exempt. No query once its
-        groups' rule is cached."""
+        else the global one; None when a group of theirs is exempt. From `outside` the
+        trusted networks, the rules held only there do not count, and the outside
+        timeout, when set, caps it (no exemption there). No query once cached."""
         self.ensure_one()
-        rule = self.env["res.groups"].browse(self._get_group_ids())._idle_logout_rule()
-        return None if rule == EXEMPT else rule or settings.timeout_minutes
+        groups = self.env["res.groups"].browse(self._get_group_ids())
+        rule = groups._idle_logout_rule(outside=outside)
+        minutes = None if rule == EXEMPT else rule or settings.timeout_minutes
+        if outside and settings.outside_timeout_minutes:
+            return min(
+                minutes or settings.outside_timeout_minutes,
+                settings.outside_timeout_minutes,
+            )
+        return minutes
 
     def _idle_logout_rule_groups(self, settings):
         """The groups the user's rule comes from: those that exempt them, else those
@@ -102,11 +118,11 @@ class ResUsers(models.Model):
             lambda group: group.idle_logout_timeout_minutes == minutes
         )
 
-    def _idle_logout_rule_values(self, settings):
+    def _idle_logout_rule_values(self, settings, outside=False):
         """What the user's pages need of their rule (session_info, and the bus when it
         changes): the timeout (False: exempt), how often a page in use tells the server
         (False: never), and the warning when on, within a rule shorter than it."""
-        minutes = self._idle_logout_timeout_minutes(settings)
+        minutes = self._idle_logout_timeout_minutes(settings, outside)
         values = {
             "idle_logout_timeout_minutes": minutes or False,
             # The server refuses on the user's own timeout: a page reports within it.
@@ -125,8 +141,17 @@ class ResUsers(models.Model):
         settings = self.env["res.config.settings"]._idle_logout_settings()
         if not settings.enabled:
             return {}
+        # Where there are trusted networks, the pages outside them take the other rule.
+        networks = bool(self.env["idle_user_logout.network"]._trusted())
         return {
-            user.id: user._idle_logout_rule_values(settings)
+            user.id: {
+                **user._idle_logout_rule_values(settings),
+                **(
+                    {OUTSIDE_RULE: user._idle_logout_rule_values(settings, True)}
+                    if networks
+                    else {}
+                ),
+            }
             for user in self.sudo()
             if user.active and user._is_internal()
         }

@@ -12,3 +12,4 @@ from . import test_settings_ui
 from . import test_translations
 from . import test_verdict
 from . import test_last_tab
+from . import test_networks

@@ -100,7 +100,9 @@ export async function restoreDraft(model, notification) {
         return;
     }
     forms.splice(index, 1);
-    const draft = await rpc("/idle_user_logout/draft/take", form, { silent: true });
+    const draft = await rpc("/idle_user_logout/draft/take", form, {
+        silent: true,
+    });
     const values = draft?.values || {};
     if (!Object.keys(values).some((name) => name in record.activeFields)) {
         return;

@@ -78,6 +78,8 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     let phase = "watching";
     // Where the tab goes once the session ended, set when it starts leaving.
     let exitPage;
+    // Whether the session's requests come from outside the trusted networks.
+    let outside = !!session.idle_logout_outside;
     // This tab's save, once per leave.
     let saved;
     // The tab's one timer: its next check while watching, its way out while following.
@@ -144,11 +146,13 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
      * The user's rule changed (an administrator, a group, a role): counted from the last
      * activity. No rule: the addon was turned off, and the page waits to be turned on again.
      */
-    function followRule({
-        idle_logout_timeout_minutes: minutes,
-        idle_logout_warning_seconds: warningSeconds,
-        idle_logout_keepalive: keepalive,
-    }) {
+    function followRule(values) {
+        // Outside the trusted networks, the user's rule there (when the server gives one).
+        const {
+            idle_logout_timeout_minutes: minutes,
+            idle_logout_warning_seconds: warningSeconds,
+            idle_logout_keepalive: keepalive,
+        } = (outside && values.idle_logout_outside_rule) || values;
         if (minutes === undefined) {
             if (phase === "watching") {
                 phase = "off";
@@ -275,14 +279,17 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             const stayed = !!warning?.shown;
             warning?.hide();
             // Only the tab the user works in tells the server (the others hear of it too).
-            channel.report(now, { urgent: stayed, toServer: stayed || document.hasFocus() });
+            channel.report(now, {
+                urgent: stayed,
+                toServer: stayed || document.hasFocus(),
+            });
         }
     }
 
     /** The server ended the session: another tab's logout URL, a revoked device... */
     const end = () => go(exitFor("ended"));
     const onMessage = {
-        closing: () => channel.stillOpen(),
+        closing: () => channel.ping(),
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
             return phase === "watching" && warning?.update(Date.now());
@@ -315,10 +322,20 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
                 channel.closing();
             }
         });
-        browser.setTimeout(guarded(channel.stillOpen), STILL_OPEN_AFTER_LOAD_MS);
+        browser.setTimeout(guarded(channel.ping), STILL_OPEN_AFTER_LOAD_MS);
     }
     busService.subscribe("idle_user_logout/session_ended", guarded(end));
     busService.subscribe("idle_user_logout/rule", guarded(followRule));
+    // The session moved in or out of the trusted networks: the rule that holds there.
+    busService.subscribe(
+        "idle_user_logout/network",
+        guarded((values) => {
+            outside = values.idle_logout_outside;
+            followRule(values);
+        })
+    );
+    // The trusted networks changed: the server sees this page's network again.
+    busService.subscribe("idle_user_logout/networks", guarded(channel.ping));
     busService.start();
     watchFramesAndPopOuts(guarded(onActivity));
     // One timer, however busy the user: activity only moves a date. A page's load is no

@@ -21,7 +21,7 @@ export const pointOfSaleRelayService = {
             onMessage: ({ type, reason }) => {
                 if (type === "closing") {
                     // A backend tab closes: the session is still in use here.
-                    channel.stillOpen();
+                    channel.ping();
                 }
                 if (
                     type === "leave" &&

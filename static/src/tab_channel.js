@@ -12,9 +12,9 @@ const SAVE_ANSWER_MS = 100;
 export const LEAVE_TIMEOUT_MS = SAVE_ANSWER_MS + 3000;
 /** The session's last activity, kept in the browser under a key of that session alone. */
 const STORAGE_PREFIX = "idle_user_logout.activity.";
-/** Where a closing tab says so, and an open one that it is (see ir_http.py). */
+/** Where a closing tab says so; and a request that is no activity (see ir_http.py). */
 const TAB_CLOSED_URL = "/idle_user_logout/tab_closed";
-const TAB_OPEN_URL = "/idle_user_logout/tab_open";
+const PING_URL = "/idle_user_logout/ping";
 
 /**
  * The pages of a session and what they tell each other, posted with `post(type, data)`:
@@ -99,9 +99,12 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
             post("closing");
         },
 
-        /** Tells the server that this page is open (after another closed). */
-        stillOpen() {
-            rpc(TAB_OPEN_URL, {}, { silent: true }).catch(() => {});
+        /**
+         * A request that is no activity: this page is open (after another closed), and
+         * the server sees the network it comes from (after the trusted ones changed).
+         */
+        ping() {
+            rpc(PING_URL, {}, { silent: true }).catch(() => {});
         },
 
         /** This page's save and the other pages', waited for `LEAVE_TIMEOUT_MS` at most. */

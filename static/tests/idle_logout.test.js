@@ -876,17 +876,22 @@ test("a huge timeout never overflows a browser timer", async () => {
 
 describe("rules by group", () => {
     /** The server tells the user's pages that their rule changed (an administrator). */
-    async function ruleChanged(values) {
+    function ruleChanged(values) {
+        return busMessage("idle_user_logout/rule", values);
+    }
+
+    /** A message of the server on the bus, once this page has heard it. */
+    async function busMessage(type, values) {
         let heard = false;
-        const onRule = () => (heard = true);
+        const onMessage = () => (heard = true);
         const busService = getService("bus_service");
-        busService.subscribe("idle_user_logout/rule", onRule);
-        MockServer.env["bus.bus"]._sendone("broadcast", "idle_user_logout/rule", values);
+        busService.subscribe(type, onMessage);
+        MockServer.env["bus.bus"]._sendone("broadcast", type, values);
         // The bus delivers it after a few steps of its own (the mocked websocket).
         while (!heard) {
             await advanceTime(10);
         }
-        busService.unsubscribe("idle_user_logout/rule", onRule);
+        busService.unsubscribe(type, onMessage);
         await tick();
     }
 
@@ -988,6 +993,46 @@ describe("rules by group", () => {
         expect(browser.location.pathname).toBe("/web/session/logout");
     });
 
+    test("outside the trusted networks, a page follows the rule that holds there", async () => {
+        patchWithCleanup(session, { idle_logout_outside: true });
+        await startService(30);
+        await ruleChanged({
+            idle_logout_timeout_minutes: false,
+            idle_logout_outside_rule: { idle_logout_timeout_minutes: 5 },
+        });
+        const lastActivity = Date.now();
+        await advanceTime(lastActivity + 5 * MINUTE - Date.now());
+        await advanceLeave();
+        expect.verifySteps([idleLogoutUrl(5)]);
+    });
+
+    test("a session moving into the office takes its rule there, without a reload", async () => {
+        patchWithCleanup(session, { idle_logout_outside: true });
+        await startService(1);
+        await advanceTime(30_000);
+        await busMessage("idle_user_logout/network", {
+            idle_logout_outside: false,
+            idle_logout_timeout_minutes: false,
+        });
+        await advanceTime(60 * MINUTE);
+        expect.verifySteps([]);
+        await click(document.body);
+        // A rule change now applies its rule in the office, not outside.
+        await ruleChanged({
+            idle_logout_timeout_minutes: 60,
+            idle_logout_outside_rule: { idle_logout_timeout_minutes: 1 },
+        });
+        await advanceTime(59 * MINUTE);
+        expect.verifySteps([]);
+    });
+
+    test("the trusted networks changed: the page shows the server its network", async () => {
+        onRpc("/idle_user_logout/ping", () => expect.step("ping"));
+        await startService(15);
+        await busMessage("idle_user_logout/networks", {});
+        expect.verifySteps(["ping"]);
+    });
+
     test("an exempt page given a timeout leaves on it, warned first if the warning is on", async () => {
         patchWithCleanup(session, {
             idle_logout_timeout_minutes: false,
@@ -1014,7 +1059,7 @@ describe("the session ends with its last tab (an option)", () => {
     /** The web client of a session that ends with its last tab. */
     async function startClosable() {
         mockSendBeacon((url) => expect.step(`beacon ${url}`));
-        onRpc("/idle_user_logout/tab_open", () => expect.step("open"));
+        onRpc("/idle_user_logout/ping", () => expect.step("open"));
         patchWithCleanup(session, { idle_logout_end_on_last_tab: true });
         await startService(15);
     }

@@ -1,0 +1,223 @@
+import ipaddress
+import json
+from urllib.parse import parse_qs, urlsplit
+
+from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
+
+from odoo.addons.idle_user_logout.models.idle_user_logout_network import (
+    OUTSIDE,
+    address_in,
+)
+from odoo.addons.idle_user_logout.models.ir_http import NETWORK_CHANGED, session_channel
+from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
+
+OFFICE = [("Office", ipaddress.ip_network("10.0.0.0/8"))]
+LAB = [("Lab", ipaddress.ip_network("2001:db8::/32"))]
+
+
+class TestIdleLogoutAddresses(TransactionCase):
+    """Which trusted network an address is in, whatever it looks like."""
+
+    def test_ipv4_ipv6_and_mapped_addresses(self):
+        self.assertEqual(address_in("10.1.2.3", OFFICE), "Office")
+        self.assertEqual(address_in("11.1.2.3", OFFICE), OUTSIDE)
+        self.assertEqual(address_in("::ffff:10.1.2.3", OFFICE), "Office", "mapped")
+        self.assertEqual(address_in("2001:db8::1", OFFICE + LAB), "Lab")
+        self.assertEqual(address_in("2001:db9::1", OFFICE + LAB), OUTSIDE)
+        self.assertEqual(address_in("10.1.2.3", LAB), OUTSIDE, "another version")
+
+    def test_an_address_that_is_none_is_outside(self):
+        for address in (None, "", "abc", "10.0.0.300", "10.0.0.1/8", "::g"):
+            self.assertEqual(address_in(address, OFFICE), OUTSIDE, address)
+
+    def test_networks_are_written_as_networks_or_refused_with_a_message(self):
+        Networks = self.env["idle_user_logout.network"]
+        cases = {
+            "10.0.0.1/8": "10.0.0.0/8",
+            " 192.0.2.15 ": "192.0.2.15/32",
+            "2001:DB8::/32": "2001:db8::/32",
+        }
+        for entered, written in cases.items():
+            network = Networks.create({"name": entered, "cidr": entered})
+            self.assertEqual(network.cidr, written)
+        for cidr, message in (
+            ("10.0.0.256/8", "is not a network"),
+            ("office", "is not a network"),
+            ("0.0.0.0/0", "holds every address"),
+            ("::/0", "holds every address"),
+            ("10.0.0.0/8", "is already trusted"),
+            ("10.1.0.0/8", "is already trusted"),
+            ("", "Enter the network of Kiosk"),
+            (False, "Enter the network of Kiosk"),
+        ):
+            with self.assertRaises(ValidationError) as error:
+                Networks.create({"name": "Kiosk", "cidr": cidr})
+            self.assertIn(message, str(error.exception), cidr)
+        self.assertEqual(Networks.search_count([]), 3, "nothing saved")
+        self.assertEqual(Networks._of_address("10.9.9.9"), "10.0.0.1/8", "by its label")
+
+
+class NetworkRulesCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        icp = cls.env["ir.config_parameter"].sudo()
+        icp.set_param("idle_user_logout.enabled", "True")
+        icp.set_param("idle_user_logout.timeout_minutes", "30")
+        Groups = cls.env["res.groups"]
+        cls.displays = Groups.create(
+            {
+                "name": "Idle displays",
+                "idle_logout_exempt": True,
+                "idle_logout_trusted_only": True,
+            }
+        )
+        cls.sales = Groups.create(
+            {
+                "name": "Idle sales",
+                "idle_logout_timeout_minutes": 60,
+                "idle_logout_trusted_only": True,
+            }
+        )
+        cls.display = new_test_user(cls.env, login="idle_net_display")
+        cls.display.group_ids |= cls.displays
+        cls.seller = new_test_user(cls.env, login="idle_net_seller")
+        cls.seller.group_ids |= cls.sales
+        cls.office = cls.env["idle_user_logout.network"].create(
+            {"name": "Office", "cidr": "10.0.0.0/8"}
+        )
+
+    def settings(self):
+        return self.env["res.config.settings"]._idle_logout_settings()
+
+    def timeout(self, user, outside):
+        return user._idle_logout_timeout_minutes(self.settings(), outside)
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutRulesByNetwork(NetworkRulesCase):
+    def test_a_rule_held_only_in_the_office_does_not_count_outside(self):
+        self.assertIsNone(self.timeout(self.display, False), "exempt in the office")
+        self.assertEqual(self.timeout(self.display, True), 30, "the global outside")
+        self.assertEqual(self.timeout(self.seller, False), 60)
+        self.assertEqual(self.timeout(self.seller, True), 30)
+
+    def test_a_shorter_timeout_outside_and_no_exemption_there(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "idle_user_logout.outside_timeout_minutes", "10"
+        )
+        self.displays.idle_logout_trusted_only = False
+        self.assertIsNone(self.timeout(self.display, False))
+        self.assertEqual(self.timeout(self.display, True), 10, "no exemption outside")
+        self.assertEqual(self.timeout(self.seller, True), 10)
+
+    def test_the_outside_timeout_is_shorter_than_the_global_one(self):
+        for outside in (30, 45, -1):
+            with self.assertRaises(ValidationError):
+                self.env["res.config.settings"].create(
+                    {
+                        "idle_logout_enabled": True,
+                        "idle_logout_timeout_minutes": 30,
+                        "idle_logout_outside_timeout_minutes": outside,
+                    }
+                ).execute()
+        self.assertEqual(self.settings().outside_timeout_minutes, 0, "none set")
+
+    def test_the_settings_say_who_gets_what_outside(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertIn("never (exempt)", settings.idle_logout_rules_summary)
+        self.assertNotIn("never (exempt)", settings.idle_logout_outside_summary)
+        self.office.unlink()
+        settings = self.env["res.config.settings"].create({})
+        self.assertFalse(settings.idle_logout_outside_summary, "no trusted network")
+
+
+@tagged("post_install", "-at_install")
+class TestIdleLogoutNetworksOnTheServer(JsonRpcMixin, HttpCase):
+    """The server judges each request from its own address (127.0.0.1 here)."""
+
+    _registry_readonly_enabled = False
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        icp = cls.env["ir.config_parameter"].sudo()
+        for key, value in (
+            ("enabled", "True"),
+            ("timeout_minutes", "1"),
+            ("server_enforcement", "True"),
+            ("server_enforcement_since", "0"),
+            ("audit", "True"),
+        ):
+            icp.set_param(f"idle_user_logout.{key}", value)
+        displays = cls.env["res.groups"].create(
+            {
+                "name": "Idle displays",
+                "idle_logout_exempt": True,
+                "idle_logout_trusted_only": True,
+            }
+        )
+        display = new_test_user(
+            cls.env, login="idle_net_kiosk", password="idle_net_kiosk_pw"
+        )
+        display.group_ids |= displays
+        cls.Networks = cls.env["idle_user_logout.network"]
+
+    def accepted(self):
+        return "error" not in self.jsonrpc("/web/session/check")
+
+    def test_the_display_is_exempt_in_the_office_only(self):
+        office = self.Networks.create({"name": "Office", "cidr": "127.0.0.0/8"})
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in("idle_net_kiosk")
+            info = self.jsonrpc("/web/session/get_session_info")["result"]
+            self.assertIs(info["idle_logout_timeout_minutes"], False, "exempt")
+            self.assertNotIn("idle_logout_outside", info)
+            clock.tick(3600)
+            self.assertTrue(self.accepted(), "exempt in the office")
+            office.cidr = "10.0.0.0/8"  # the display taken elsewhere
+            info = self.jsonrpc("/web/session/get_session_info")["result"]
+            self.assertEqual(info["idle_logout_timeout_minutes"], 1)
+            self.assertTrue(info["idle_logout_outside"])
+            clock.tick(96)
+            response = self.url_open("/odoo", allow_redirects=False)
+        query = parse_qs(urlsplit(response.headers["Location"]).query)
+        self.assertEqual(query["idle_logout"], ["1"])
+        self.assertEqual(query["idle_logout_outside"], ["1"])
+        page = self.url_open(response.headers["Location"]).text
+        self.assertIn("outside the trusted networks", page)
+        log = self.env["idle_user_logout.log"].search([("reason", "=", "server_idle")])
+        self.assertEqual(
+            (log.outside, log.network, log.timeout_minutes), (True, False, 1)
+        )
+
+    def test_its_pages_hear_when_the_session_moves_out(self):
+        office = self.Networks.create({"name": "Office", "cidr": "127.0.0.0/8"})
+        self.log_in("idle_net_kiosk")
+        self.assertTrue(self.accepted())
+        sid = self.opener.cookies["session_id"]
+        office.cidr = "10.0.0.0/8"
+        self.assertTrue(self.accepted(), "not idle: only moved")
+        self.env.cr.precommit.run()
+        heard = [
+            json.loads(bus.message)
+            for bus in self.env["bus.bus"]
+            .sudo()
+            .search([("channel", "like", session_channel(sid))])
+        ]
+        moved = [message for message in heard if message["type"] == NETWORK_CHANGED]
+        self.assertEqual(len(moved), 1)
+        self.assertEqual(moved[0]["payload"]["idle_logout_outside"], True)
+        self.assertEqual(moved[0]["payload"]["idle_logout_timeout_minutes"], 1)
+
+    def test_a_forwarded_address_is_ignored_without_proxy_mode(self):
+        self.Networks.create({"name": "Office", "cidr": "10.0.0.0/8"})
+        self.log_in("idle_net_kiosk")
+        forged = {"X-Forwarded-For": "10.1.2.3", "X-Forwarded-Host": "odoo.example"}
+        answer = self.url_open(
+            "/web/session/get_session_info",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
+            headers={"Content-Type": "application/json", **forged},
+        ).json()["result"]
+        self.assertEqual(answer["idle_logout_timeout_minutes"], 1, "not the office")
