@@ -624,6 +624,28 @@ def page_time(driver, real=None):
     return (time.time() if real is None else real) + driver.clock_offset_s
 
 
+def page_report(driver, window="window"):
+    """What a page of the session shows and holds (`window`: a script expression), to
+    say why a test's wait failed: its visibility and focus, its visibility changes, the
+    session's last activity in the browser and the page's time (epoch s)."""
+    return driver.execute_script(
+        f"""
+        const page = {window};
+        const storage = page.localStorage;
+        const activity = Object.keys(storage)
+            .filter((key) => key.startsWith("idle_user_logout.activity."))
+            .map((key) => Number(storage.getItem(key)) / 1000);
+        return {{
+            visibility: page.document.visibilityState,
+            focus: page.document.hasFocus(),
+            changes: page.sessionStorage.getItem("e2e.visibility"),
+            activity,
+            now: page.Date.now() / 1000,
+        }};
+        """
+    )
+
+
 def click_heading(driver, text="Auto Logout"):
     """A harmless real click (the title of a settings block). Returns when it was asked
     (page time): the page counts it then or a little later (a loaded machine may take a

@@ -31,6 +31,7 @@ from helpers import (
     login_time,
     move_clock,
     on_login_page,
+    page_report,
     page_time,
     session_is_open,
     start_chrome,
@@ -38,7 +39,7 @@ from helpers import (
     wait_for_bus,
     wait_for_login_page,
 )
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -317,7 +318,13 @@ def test_the_warning_shows_in_both_tabs_and_staying_in_one_keeps_both(
         )
         last_click = click_heading(browser)
         wait_s = idle_until_just_before(browser, last_click + TIMEOUT_S - 20)
-        wait_for(browser, warning, timeout=wait_s + SLACK_S)
+        try:
+            wait_for(browser, warning, timeout=wait_s + SLACK_S)
+        except TimeoutException as timeout:
+            tabs = page_report(browser), page_report(browser, "window.tabB")
+            raise AssertionError(
+                f"no warning, clicked {last_click}: {tabs}"
+            ) from timeout
         WebDriverWait(browser, SLACK_S).until(lambda d: d.execute_script(in_tab_b))
         assert page_time(browser) - last_click >= TIMEOUT_S - 20 - 0.5
         browser.find_element(

@@ -8,10 +8,12 @@ from helpers import (
     click_heading,
     idle_until_just_before,
     login,
+    page_report,
     page_time,
     wait_for,
     wait_for_login_page,
 )
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -73,7 +75,13 @@ def test_warned_in_both_tabs_stay_from_one_then_both_leave_on_time(odoo, browser
     warn_at = last_activity + TIMEOUT_S - WARNING_S
 
     wait_s = idle_until_just_before(browser, warn_at)
-    shown_a = wait_until(browser, warned, wait_s + SLACK_S)
+    try:
+        shown_a = wait_until(browser, warned, wait_s + SLACK_S)
+    except TimeoutException as timeout:
+        tabs = page_report(browser), page_report(browser, "window.tabB")
+        raise AssertionError(
+            f"no warning, clicked {last_activity}: {tabs}"
+        ) from timeout
     shown_b = wait_until(browser, lambda d: d.execute_script(IN_TAB_B), SLACK_S)
     for shown in (shown_a, shown_b):
         assert warn_at - 0.5 <= shown <= warn_at + SLACK_S

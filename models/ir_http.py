@@ -85,10 +85,12 @@ def session_storage_key(sid):
     ).hexdigest()[:32]
 
 
-def request_network():
+def request_network(env):
     """Where the current request comes from (see `idle_user_logout.network`): the label
-    of its trusted network, "" (outside them), or None (no trusted networks)."""
-    networks = request.env["idle_user_logout.network"]
+    of its trusted network, "" (outside them), or None (no trusted networks). `env`: the
+    caller's (a request without a database, as an authentication, has none of its
+    own)."""
+    networks = env["idle_user_logout.network"]
     return networks._of_address(request.httprequest.remote_addr)
 
 
@@ -192,7 +194,7 @@ class IrHttp(models.AbstractModel):
         if reason == "lifetime" and settings.max_session_hours:
             notice = {"idle_logout_lifetime": settings.max_session_hours}
         elif reason in ("browser_idle", "server_idle"):
-            outside = request_network() == OUTSIDE
+            outside = request_network(self.env) == OUTSIDE
             minutes = self._idle_logout_minutes(
                 user_id, settings, page_minutes, outside
             )
@@ -250,7 +252,7 @@ class IrHttp(models.AbstractModel):
         user = self.env.user
         if not (settings.enabled and user._is_internal()):
             return {}
-        outside = bool(request) and request_network() == OUTSIDE
+        outside = bool(request) and request_network(self.env) == OUTSIDE
         values = user._idle_logout_rule_values(settings, outside)
         if outside:
             values["idle_logout_outside"] = True
@@ -290,7 +292,7 @@ class IrHttp(models.AbstractModel):
             return
         identifier = sid[:STORED_SESSION_BYTES]
         login = request.session.get(LOGIN_KEY)
-        device = {**request_device(), "network": request_network()}
+        device = {**request_device(), "network": request_network(self.env)}
         # A cursor of its own: the logout route is read-only, a refusal rolls back. The
         # session's tabs end it at once: a refused concurrent write is made again.
         for attempt in range(ENDING_ATTEMPTS):
@@ -450,7 +452,7 @@ class IrHttp(models.AbstractModel):
         """A session whose requests move in or out of the trusted networks: its pages
         hear of it, with the rule that holds there now."""
         session = request.session
-        outside = request_network() == OUTSIDE
+        outside = request_network(request.env) == OUTSIDE
         known = session.get(OUTSIDE_KEY)
         session[OUTSIDE_KEY] = outside
         settings = request.env["res.config.settings"]._idle_logout_settings()
@@ -496,7 +498,9 @@ class IrHttp(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            user._idle_logout_timeout_minutes(settings, request_network() == OUTSIDE),
+            user._idle_logout_timeout_minutes(
+                settings, request_network(request.env) == OUTSIDE
+            ),
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:

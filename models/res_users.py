@@ -69,7 +69,7 @@ class ResUsers(models.Model):
             request.session[SSO_REFUSED_KEY] = True
             if settings.audit:
                 # The sign-in route catches the refusal: this row is kept.
-                network = request_network()
+                network = request_network(self.env)
                 self.env["idle_user_logout.log"].sudo()._record(
                     {
                         **request_device(),

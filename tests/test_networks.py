@@ -1,5 +1,6 @@
 import ipaddress
 import json
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 from odoo.exceptions import ValidationError
@@ -221,3 +222,17 @@ class TestIdleLogoutNetworksOnTheServer(JsonRpcMixin, HttpCase):
             headers={"Content-Type": "application/json", **forged},
         ).json()["result"]
         self.assertEqual(answer["idle_logout_timeout_minutes"], 1, "not the office")
+
+    def test_an_api_client_signs_in_without_a_database_chosen(self):
+        # A server of several databases: the authentication is served without one.
+        self.Networks.create({"name": "Office", "cidr": "10.0.0.0/8"})
+        self.opener.cookies.clear()
+        with patch("odoo.http.db_list", return_value=[self.env.cr.dbname, "other"]):
+            answer = self.jsonrpc(
+                "/web/session/authenticate",
+                db=self.env.cr.dbname,
+                login="idle_net_kiosk",
+                password="idle_net_kiosk_pw",
+            )
+        self.assertEqual(answer["result"]["idle_logout_timeout_minutes"], 1)
+        self.assertTrue(answer["result"]["idle_logout_outside"])
