@@ -635,7 +635,9 @@ def page_report(driver, window="window"):
         const activity = Object.keys(storage)
             .filter((key) => key.startsWith("idle_user_logout.activity."))
             .map((key) => Number(storage.getItem(key)) / 1000);
+        const registry = page.odoo.loader.modules.get("@web/core/registry").registry;
         return {{
+            warning_loaded: registry.category("idle_user_logout").contains("warning"),
             visibility: page.document.visibilityState,
             focus: page.document.hasFocus(),
             changes: page.sessionStorage.getItem("e2e.visibility"),
@@ -654,6 +656,26 @@ def click_heading(driver, text="Auto Logout"):
     asked_at = page_time(driver)
     heading.click()
     return asked_at
+
+
+def wait_for_warning_code(driver, window="window"):
+    """Wait until the page `window` loaded the warning's code, a bundle of its own that
+    its first check asks for: what the tests time is the warning, not that load."""
+    registry = f'{window}.odoo.loader.modules.get("@web/core/registry").registry'
+    WebDriverWait(driver, 30, poll_frequency=0.2).until(
+        lambda d: d.execute_script(
+            f'return {registry}.category("idle_user_logout").contains("warning")'
+        )
+    )
+
+
+def wait_until_heard(driver, at, window="window.tabB"):
+    """Wait until the page `window` heard of the activity at `at` (page time) in another
+    tab: an event still on its way when the clock moves would be stamped moved."""
+    presence = f"{window}.odoo.__WOWL_DEBUG__.root.env.services.presence"
+    WebDriverWait(driver, 10, poll_frequency=0.1).until(
+        lambda d: d.execute_script(f"return {presence}.getLastPresence()") >= at * 1000
+    )
 
 
 # The timeout of the tests, 1 minute, and what a visible tab may take past its deadline

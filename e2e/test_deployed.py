@@ -38,6 +38,8 @@ from helpers import (
     wait_for,
     wait_for_bus,
     wait_for_login_page,
+    wait_for_warning_code,
+    wait_until_heard,
 )
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
@@ -316,7 +318,10 @@ def test_the_warning_shows_in_both_tabs_and_staying_in_one_keeps_both(
                 "return !!window.tabB.document.querySelector('#idle_logout_setting')"
             )
         )
+        for page in ("window", "window.tabB"):
+            wait_for_warning_code(browser, page)
         last_click = click_heading(browser)
+        wait_until_heard(browser, last_click)
         wait_s = idle_until_just_before(browser, last_click + TIMEOUT_S - 20)
         try:
             wait_for(browser, warning, timeout=wait_s + SLACK_S)

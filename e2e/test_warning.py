@@ -12,6 +12,8 @@ from helpers import (
     page_time,
     wait_for,
     wait_for_login_page,
+    wait_for_warning_code,
+    wait_until_heard,
 )
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -71,7 +73,10 @@ def test_warned_in_both_tabs_stay_from_one_then_both_leave_on_time(odoo, browser
     browser.switch_to.window(tab_a)
     # Tab B's web client counts its start as activity (it has focus): before the click.
     wait_until(browser, lambda d: d.execute_script(TAB_B_UP), 60)
+    for page in ("window", "window.tabB"):
+        wait_for_warning_code(browser, page)
     last_activity = click_heading(browser)
+    wait_until_heard(browser, last_activity)
     warn_at = last_activity + TIMEOUT_S - WARNING_S
 
     wait_s = idle_until_just_before(browser, warn_at)
@@ -92,8 +97,9 @@ def test_warned_in_both_tabs_stay_from_one_then_both_leave_on_time(odoo, browser
     )
     assert axe_violations(browser, ".o_idle_logout_warning") == []
 
-    browser.switch_to.active_element.click()
     stayed = page_time(browser)
+    browser.switch_to.active_element.click()
+    wait_until_heard(browser, stayed)
     wait_until(browser, lambda d: not warned(d), SLACK_S)
     wait_until(browser, lambda d: not d.execute_script(IN_TAB_B), SLACK_S)
 

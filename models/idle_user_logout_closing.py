@@ -1,9 +1,11 @@
+import contextlib
 import time
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.http import STORED_SESSION_BYTES, root
-from odoo.tools import SQL
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL, mute_logger
 
 from .ir_http import CLOSED_KEY, LAST_TAB_GRACE_SECONDS
 
@@ -44,7 +46,12 @@ class IdleUserLogoutClosing(models.Model):
     def _reopened(self, sid):
         """A request of this session came: a tab is open, it does not end."""
         # A cursor of its own: the request may be read-only, and is retried if so.
-        with self.env.registry.cursor() as cr:
+        # Another request of the session deleting the same row at once did the same.
+        with (
+            contextlib.suppress(*PG_CONCURRENCY_EXCEPTIONS_TO_RETRY),
+            mute_logger("odoo.sql_db"),
+            self.env.registry.cursor() as cr,
+        ):
             cr.execute(
                 SQL(
                     "DELETE FROM idle_user_logout_closing "

@@ -1,3 +1,4 @@
+import contextlib
 import hashlib
 import time
 from datetime import timezone
@@ -8,7 +9,7 @@ import werkzeug.exceptions
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import STORED_SESSION_BYTES, request, root
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from .idle_user_logout_draft import DRAFTS_KEY
 from .idle_user_logout_network import OUTSIDE
@@ -294,9 +295,12 @@ class IrHttp(models.AbstractModel):
         login = request.session.get(LOGIN_KEY)
         device = {**request_device(), "network": request_network(self.env)}
         # A cursor of its own: the logout route is read-only, a refusal rolls back. The
-        # session's tabs end it at once: a refused concurrent write is made again.
+        # session's tabs end it at once: a refused concurrent write is made again (and
+        # logged only when the last attempt fails).
         for attempt in range(ENDING_ATTEMPTS):
-            with self.env.registry.cursor() as cr:
+            last = attempt == ENDING_ATTEMPTS - 1
+            quiet = contextlib.nullcontext() if last else mute_logger("odoo.sql_db")
+            with quiet, self.env.registry.cursor() as cr:
                 try:
                     self.env(cr=cr, user=SUPERUSER_ID)["ir.http"]._idle_logout_end(
                         user_id, identifier, reason, login, device, settings
@@ -304,7 +308,7 @@ class IrHttp(models.AbstractModel):
                     return
                 except psycopg2.errors.SerializationFailure:
                     cr.rollback()
-                    if attempt == ENDING_ATTEMPTS - 1:
+                    if last:
                         raise
 
     @api.model
