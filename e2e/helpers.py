@@ -674,7 +674,10 @@ def wait_until_heard(driver, at, window="window.tabB"):
     tab: an event still on its way when the clock moves would be stamped moved."""
     presence = f"{window}.odoo.__WOWL_DEBUG__.root.env.services.presence"
     WebDriverWait(driver, 10, poll_frequency=0.1).until(
-        lambda d: d.execute_script(f"return {presence}.getLastPresence()") >= at * 1000
+        lambda d: (
+            d.execute_script(f"return Number({presence}.getLastPresence())")
+            >= at * 1000
+        )
     )
 
 
