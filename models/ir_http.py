@@ -445,23 +445,28 @@ class IrHttp(models.AbstractModel):
         session = request.session
         if session.uid and session.get(CLOSED_KEY):
             cls._idle_logout_after_closing(endpoint)
-        if session.uid and request.env["idle_user_logout.network"]._trusted():
-            cls._idle_logout_follow_network()
+        # Matched once per request, only where there are trusted networks.
+        outside = bool(
+            session.uid
+            and request.env["idle_user_logout.network"]._trusted()
+            and cls._idle_logout_follow_network()
+        )
         if session.uid and session.get(SEEN_KEY) is not False:
-            cls._idle_logout_enforce(endpoint)
+            cls._idle_logout_enforce(endpoint, outside)
         return super()._authenticate(endpoint)
 
     @classmethod
     def _idle_logout_follow_network(cls):
         """A session whose requests move in or out of the trusted networks: its pages
-        hear of it, with the rule that holds there now."""
+        hear of it, with the rule that holds there now. Returns whether the request
+        comes from outside them."""
         session = request.session
         outside = request_network(request.env) == OUTSIDE
         known = session.get(OUTSIDE_KEY)
         session[OUTSIDE_KEY] = outside
         settings = request.env["res.config.settings"]._idle_logout_settings()
         if known is None or known == outside or not settings.enabled:
-            return
+            return outside
         user = request.env["res.users"].sudo().browse(session.uid)
         if user._is_internal():
             values = user._idle_logout_rule_values(settings, outside)
@@ -469,6 +474,7 @@ class IrHttp(models.AbstractModel):
             request.env["ir.http"]._idle_logout_notify_session(
                 session.sid, NETWORK_CHANGED, message
             )
+        return outside
 
     @classmethod
     def _idle_logout_after_closing(cls, endpoint):
@@ -485,8 +491,9 @@ class IrHttp(models.AbstractModel):
             cls._idle_logout_refuse(endpoint, "last_tab_closed")
 
     @classmethod
-    def _idle_logout_enforce(cls, endpoint):
-        """Acts on the server's verdict: refuses the session, or stamps its activity."""
+    def _idle_logout_enforce(cls, endpoint, outside=False):
+        """Acts on the server's verdict: refuses the session, or stamps its activity
+        (by the user's rule `outside` the trusted networks or not)."""
         settings = request.env["res.config.settings"]._idle_logout_settings()
         if not (settings.enabled and settings.server_enforcement):
             return
@@ -502,9 +509,7 @@ class IrHttp(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            user._idle_logout_timeout_minutes(
-                settings, request_network(request.env) == OUTSIDE
-            ),
+            user._idle_logout_timeout_minutes(settings, outside),
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:

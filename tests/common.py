@@ -20,3 +20,20 @@ class JsonRpcMixin:
             login=login,
             password=f"{login}_pw",
         )
+
+
+def set_params(env, **values):
+    """Stores the addon's parameters (`idle_user_logout.<key>`) as an administrator's
+    settings would."""
+    icp = env["ir.config_parameter"].sudo()
+    for key, value in values.items():
+        icp.set_param(f"idle_user_logout.{key}", str(value))
+
+
+# Server enforcement and the record on, counted from the start: the server tests' base.
+ENFORCED = {
+    "enabled": True,
+    "server_enforcement": True,
+    "server_enforcement_since": 0,
+    "audit": True,
+}

@@ -7,7 +7,11 @@ from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, ta
 
 from odoo.addons.idle_user_logout.models.res_groups import EXEMPT
 from odoo.addons.idle_user_logout.models.res_users import RULE_CHANGED, RULES_BEFORE
-from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
+from odoo.addons.idle_user_logout.tests.common import (
+    ENFORCED,
+    JsonRpcMixin,
+    set_params,
+)
 
 
 class GroupRulesCase(TransactionCase):
@@ -330,15 +334,7 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        icp = cls.env["ir.config_parameter"].sudo()
-        for key, value in (
-            ("enabled", "True"),
-            ("timeout_minutes", "30"),
-            ("server_enforcement", "True"),
-            ("server_enforcement_since", "0"),
-            ("audit", "True"),
-        ):
-            icp.set_param(f"idle_user_logout.{key}", value)
+        set_params(cls.env, **ENFORCED, timeout_minutes=30)
         cls.short = cls.env["res.groups"].create(
             {"name": "Idle short", "idle_logout_timeout_minutes": 2}
         )

@@ -11,7 +11,11 @@ from odoo.addons.idle_user_logout.models.idle_user_logout_network import (
     address_in,
 )
 from odoo.addons.idle_user_logout.models.ir_http import NETWORK_CHANGED, session_channel
-from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
+from odoo.addons.idle_user_logout.tests.common import (
+    ENFORCED,
+    JsonRpcMixin,
+    set_params,
+)
 
 OFFICE = [("Office", ipaddress.ip_network("10.0.0.0/8"))]
 LAB = [("Lab", ipaddress.ip_network("2001:db8::/32"))]
@@ -63,9 +67,7 @@ class NetworkRulesCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        icp = cls.env["ir.config_parameter"].sudo()
-        icp.set_param("idle_user_logout.enabled", "True")
-        icp.set_param("idle_user_logout.timeout_minutes", "30")
+        set_params(cls.env, enabled=True, timeout_minutes=30)
         Groups = cls.env["res.groups"]
         cls.displays = Groups.create(
             {
@@ -143,15 +145,7 @@ class TestIdleLogoutNetworksOnTheServer(JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        icp = cls.env["ir.config_parameter"].sudo()
-        for key, value in (
-            ("enabled", "True"),
-            ("timeout_minutes", "1"),
-            ("server_enforcement", "True"),
-            ("server_enforcement_since", "0"),
-            ("audit", "True"),
-        ):
-            icp.set_param(f"idle_user_logout.{key}", value)
+        set_params(cls.env, **ENFORCED, timeout_minutes=1)
         displays = cls.env["res.groups"].create(
             {
                 "name": "Idle displays",
