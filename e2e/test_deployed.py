@@ -443,7 +443,9 @@ def test_the_wall_display_is_exempt_in_the_office_only(
     time.sleep(CHECK_S + 1)
     assert not on_login_page(browser), "exempt in the office"
     browser.refresh()
-    wait_for(browser, ".o_main_navbar", timeout=60)
+    # Loaded, its requests answered: none of them saves a newer stamp over the aged one.
+    wait_for(browser, ".o_kanban_record, .o_data_row", timeout=60)
+    wait_for_bus(browser)
     age_session(deployed, session_id, gone_s)
     # The tablet taken to a café: the server refuses it, the login page says why.
     browser.get(f"{cafe.url}/odoo")
