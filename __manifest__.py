@@ -1,7 +1,7 @@
 {
     "name": "Idle User Logout",
     "summary": "Log internal users out of the web client after a period of inactivity",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Hidden/Tools",
     "license": "LGPL-3",
     "author": "idle_user_logout developers",

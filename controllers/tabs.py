@@ -5,15 +5,19 @@ from ..models.ir_http import PING_PATH, TAB_CLOSED_PATH
 
 
 class IdleLogoutTabs(http.Controller):
-    # A beacon cannot send Odoo's CSRF token; all it can do is end its own session.
+    # A beacon cannot send Odoo's CSRF token: the page's own key, which no other site
+    # knows, says that it is this page that closes.
     @http.route(TAB_CLOSED_PATH, type="http", methods=["POST"], auth="user", csrf=False)
-    def tab_closed(self):
-        """A tab of this session closes (see `idle_user_logout.closing`)."""
-        request.env["idle_user_logout.closing"]._closing(request.session)
+    def tab_closed(self, key=""):
+        """A page of this session closes (see `idle_user_logout.tab`)."""
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        if key and settings.enabled and settings.end_on_last_tab_closed:
+            tabs = request.env["idle_user_logout.tab"].sudo()
+            tabs._closed(request.session, key)
         return request.make_response("", status=204)
 
     @http.route(PING_PATH, type="jsonrpc", auth="user", readonly=True)
     def ping(self):
-        """A request of a page that is no activity: it says that a tab of the session
-        is open, and lets the server see the session's network."""
+        """A request of a page that is no activity: the server sees the session's
+        network (after the trusted networks changed)."""
         return True

@@ -541,6 +541,12 @@ def age_session(server, session_id, seconds):
     store.save(session)
 
 
+def activity_stamp(server, session_id):
+    """The session's last activity as the server stamped it (epoch s)."""
+    _store, session, (_login_key, seen_key) = stored_session(server, session_id)
+    return session[seen_key]
+
+
 def login_time(server, session_id):
     """When the server counts the session logged in (epoch s), its lifetime's start."""
     _store, session, (login_key, _seen_key) = stored_session(server, session_id)

@@ -51,13 +51,13 @@ OUTSIDE_KEY = "idle_logout_outside"
 OUTSIDE_ARG = "idle_logout_outside"
 # How often the end of a session is written, when its tabs end it at the same moment.
 ENDING_ATTEMPTS = 3
-# Session key holding when a tab of the session closed, and what tells the server so
-# (see `idle_user_logout.closing`); a page still open says it there.
+# Session key holding when the last open page of the session closed, and where a page
+# says it closes (see `idle_user_logout.tab`).
 CLOSED_KEY = "idle_logout_closed"
 TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
 PING_PATH = "/idle_user_logout/ping"
-# How long after its last tab closed a session may still be used: a reload, a page
-# opened meanwhile or another tab says it is open within that.
+# How long after its last page closed a session may still be used: a reload or a page
+# opened meanwhile keeps it.
 LAST_TAB_GRACE_SECONDS = 10
 # Session key of a browser the addon logged out: its next single sign-on must prove the
 # person again (the SSO bridges read it), until a login.
@@ -262,8 +262,17 @@ class IrHttp(models.AbstractModel):
             # The forms with changes kept at an earlier idle logout, read at the login.
             if forms := request.session.get(DRAFTS_KEY):
                 values["idle_logout_drafts"] = forms
-        if settings.end_on_last_tab_closed:
-            values["idle_logout_end_on_last_tab"] = True
+        if (
+            settings.end_on_last_tab_closed
+            and request
+            and request.session.sid
+            # A page the browser shows, not one Odoo's service worker caches.
+            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+        ):
+            # A page served: open until it says it closed.
+            tabs = self.env["idle_user_logout.tab"].sudo()
+            if key := tabs._opened(request.session, settings):
+                values["idle_logout_tab"] = key
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)
@@ -478,16 +487,26 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _idle_logout_after_closing(cls, endpoint):
-        """A request after a tab of the session closed: a tab is still open (a reload,
-        another tab), unless it comes past the grace: the session ended then."""
+        """A request after the last page of the session closed: refused past the
+        grace, unless a page of it was served since (a reload, another tab)."""
         if request.httprequest.path == TAB_CLOSED_PATH:
             return
         session = request.session
-        closed_at = session.pop(CLOSED_KEY)
-        request.env["idle_user_logout.closing"].sudo()._reopened(session.sid)
         settings = request.env["res.config.settings"]._idle_logout_settings()
-        on = settings.enabled and settings.end_on_last_tab_closed
-        if on and time.time() - closed_at > LAST_TAB_GRACE_SECONDS:
+        if not (settings.enabled and settings.end_on_last_tab_closed):
+            session.pop(CLOSED_KEY)
+            return
+        past_grace = time.time() - session[CLOSED_KEY] > LAST_TAB_GRACE_SECONDS
+        # A cursor of its own: the request may be read-only, a refusal rolls it back.
+        with request.env.registry.cursor() as cr:
+            tabs = request.env(cr=cr, su=True)["idle_user_logout.tab"]
+            identifier = session.sid[:STORED_SESSION_BYTES]
+            if tabs._open_tab_exists(identifier):
+                session.pop(CLOSED_KEY)
+                return
+            if past_grace:
+                tabs._forget([identifier])
+        if past_grace:
             cls._idle_logout_refuse(endpoint, "last_tab_closed")
 
     @classmethod

@@ -20,6 +20,9 @@ AUDIT_PARAM = "idle_user_logout.audit"
 RETENTION_DAYS_PARAM = "idle_user_logout.audit_retention_days"
 POLICY_MAX_PARAM = "idle_user_logout.policy_max_minutes"
 END_ON_LAST_TAB_PARAM = "idle_user_logout.end_on_last_tab_closed"
+# When ending sessions with their last tab was last turned on: older sessions' pages
+# were served uncounted.
+END_ON_LAST_TAB_SINCE_PARAM = "idle_user_logout.end_on_last_tab_closed_since"
 OUTSIDE_TIMEOUT_PARAM = "idle_user_logout.outside_timeout_minutes"
 DEFAULT_TIMEOUT_MINUTES = 15
 MIN_TIMEOUT_MINUTES = 1
@@ -82,6 +85,7 @@ class IdleLogoutSettings(NamedTuple):
     retention_days: int
     policy_max_minutes: int
     end_on_last_tab_closed: bool
+    end_on_last_tab_since: float
     outside_timeout_minutes: int
 
 
@@ -160,7 +164,8 @@ class ResConfigSettings(models.TransientModel):
         string="End the Session When Its Last Tab Closes",
         help="For shared computers: closing every Odoo tab of a session (or the "
         "browser) ends it about 10 seconds later. A reload, a page opened in Odoo "
-        "or another tab still open keeps it.",
+        "or another tab still open keeps it. Applies to sessions started after it "
+        "is turned on.",
     )
     idle_logout_rules_summary = fields.Char(
         string="Who Gets Which Timeout",
@@ -213,6 +218,7 @@ class ResConfigSettings(models.TransientModel):
                 get_param(POLICY_MAX_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
             ),
             end_on_last_tab_closed=read_bool(get_param(END_ON_LAST_TAB_PARAM)),
+            end_on_last_tab_since=read_time(get_param(END_ON_LAST_TAB_SINCE_PARAM)),
             outside_timeout_minutes=clamp(
                 get_param(OUTSIDE_TIMEOUT_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
             ),
@@ -413,6 +419,9 @@ class ResConfigSettings(models.TransientModel):
             icp.set_param(ENFORCED_SINCE_PARAM, str(int(time.time())))
         if hours and (switched_on or not before.max_session_hours):
             icp.set_param(LIFETIME_SINCE_PARAM, str(int(time.time())))
+        last_tab = bool(self.idle_logout_end_on_last_tab_closed)
+        if last_tab and (switched_on or not before.end_on_last_tab_closed):
+            icp.set_param(END_ON_LAST_TAB_SINCE_PARAM, str(time.time()))
         icp.set_param(ENABLED_PARAM, str(enabled))
         icp.set_param(TIMEOUT_PARAM, str(minutes))
         icp.set_param(SERVER_ENFORCEMENT_PARAM, str(enforcement))
@@ -427,9 +436,7 @@ class ResConfigSettings(models.TransientModel):
             POLICY_MAX_PARAM,
             str(min(self.idle_logout_policy_max_minutes, MAX_TIMEOUT_MINUTES)),
         )
-        icp.set_param(
-            END_ON_LAST_TAB_PARAM, str(bool(self.idle_logout_end_on_last_tab_closed))
-        )
+        icp.set_param(END_ON_LAST_TAB_PARAM, str(last_tab))
         icp.set_param(OUTSIDE_TIMEOUT_PARAM, str(outside))
         # Off, the addon keeps no one's unsaved changes any more.
         if before.enabled and not enabled:

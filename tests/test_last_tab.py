@@ -1,80 +1,165 @@
+import re
+from datetime import datetime, timedelta
+
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.idle_user_logout.tests.test_lifetime_and_audit import IdleLogoutCase
 
 GRACE_SECONDS = 10
+# What a browser sends when it loads a page to show it.
+PAGE = {"Sec-Fetch-Mode": "navigate"}
 
 
 @tagged("post_install", "-at_install")
 class TestIdleLogoutLastTab(IdleLogoutCase):
-    """With the option on, a session whose last tab closed ends: a request from it
-    within seconds (a reload, another tab) says a tab is open; none, and it ends."""
+    """With the option on, a session whose last page closed ends: the server counts
+    the pages it served until each says it closed, whatever order their words come
+    in; a page served within seconds (a reload, another tab) keeps it."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.icp.set_param("idle_user_logout.end_on_last_tab_closed", "True")
 
-    def close_a_tab(self):
-        # As a beacon sends it: a POST without a body.
-        response = self.url_open("/idle_user_logout/tab_closed", method="POST")
+    def open_a_page(self):
+        """A page of the web client, as the browser loads it; returns its key."""
+        page = self.url_open("/odoo", headers=PAGE)
+        return re.search(r'"idle_logout_tab": "([^"]+)"', page.text).group(1)
+
+    def close(self, key):
+        # As a beacon sends it: a form-encoded POST, without Odoo's CSRF token.
+        response = self.url_open(
+            "/idle_user_logout/tab_closed", data={"key": key}, method="POST"
+        )
         self.assertEqual(response.status_code, 204)
+
+    def end_due_sessions(self):
+        self.env["idle_user_logout.tab"]._end_closed_sessions()
 
     def device(self, session_identifier):
         return self.env["res.device.log"].search(
             [("session_identifier", "=", session_identifier)]
         )
 
-    def closing(self, session_identifier):
-        return self.env["idle_user_logout.closing"].search(
-            [("session_identifier", "=", session_identifier)]
-        )
-
-    def test_a_page_loaded_within_the_grace_keeps_the_session(self):
+    def test_a_page_left_open_keeps_the_session_whatever_closes_around_it(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
-            session_identifier = self.log_in()
-            self.url_open("/odoo")  # the device is logged on the first page
-            self.close_a_tab()
-            self.assertTrue(self.closing(session_identifier))
-            clock.tick(GRACE_SECONDS - 1)
-            self.assertTrue(self.accepted(), "a reload, another tab")
-            self.assertFalse(self.closing(session_identifier), "a tab is open")
+            self.log_in()
+            kept = self.open_a_page()
+            for _ in range(5):
+                self.close(self.open_a_page())
+                clock.tick(GRACE_SECONDS + 1)
+                self.end_due_sessions()
+                self.assertTrue(self.accepted())
+            self.close(kept)
+            clock.tick(GRACE_SECONDS + 1)
+            self.assertFalse(self.accepted(), "its last page closed")
+        self.assertEqual(self.logs().mapped("reason"), ["last_tab_closed"])
+
+    def test_a_page_served_before_the_closing_word_of_another_keeps_it(self):
+        """A reload: the new page is served before the old one's word arrives."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            old = self.open_a_page()
+            self.open_a_page()
+            self.close(old)
             clock.tick(3600)
-            self.env["idle_user_logout.closing"]._end_due_sessions()
+            self.end_due_sessions()
+            self.assertTrue(self.accepted())
+        self.assertFalse(self.logs())
+
+    def test_a_page_served_within_the_grace_keeps_the_session(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.close(self.open_a_page())
+            clock.tick(GRACE_SECONDS - 1)
+            self.open_a_page()
+            clock.tick(3600)
+            self.end_due_sessions()
             self.assertTrue(self.accepted(), "not ended since")
         self.assertFalse(self.logs())
 
     def test_a_request_past_the_grace_is_refused_and_on_record(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.log_in()
-            self.url_open("/odoo")
-            self.close_a_tab()
-            clock.tick(GRACE_SECONDS + 1)
+            self.close(self.open_a_page())
+            clock.tick(GRACE_SECONDS - 1)
+            self.assertTrue(self.accepted(), "within the grace")
+            clock.tick(2)
             self.assertFalse(self.accepted(), "a browser reopened later")
+            self.end_due_sessions()
         self.assertEqual(self.logs().mapped("reason"), ["last_tab_closed"])
 
-    def test_the_cron_ends_it_when_no_tab_comes_back(self):
+    def test_the_cron_ends_it_at_the_end_of_the_grace(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             session_identifier = self.log_in()
-            self.url_open("/odoo")
-            self.close_a_tab()
+            self.close(self.open_a_page())
+            cron = self.env.ref("idle_user_logout.ir_cron_end_closed_sessions")
+            due = datetime(2026, 11, 28, 10, 0, GRACE_SECONDS + 1)
+            triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+            self.assertIn(due, triggers.mapped("call_at"), "no cron sleeps meanwhile")
             clock.tick(GRACE_SECONDS - 1)
-            self.env["idle_user_logout.closing"]._end_due_sessions()
-            self.assertEqual(self.logs().mapped("reason"), [], "not yet")
+            self.end_due_sessions()
+            self.assertFalse(self.logs(), "not yet")
             clock.tick(2)
-            self.env["idle_user_logout.closing"]._end_due_sessions()
+            self.end_due_sessions()
         log = self.logs()
         self.assertEqual(log.reason, "last_tab_closed")
         self.assertTrue(all(self.device(session_identifier).mapped("revoked")))
         self.assertTrue(self.employee.idle_logout_ended_at, "SSO must prove them again")
         self.assertFalse(self.accepted(), "gone from the session store")
 
-    def test_off_a_closed_tab_changes_nothing(self):
+    def test_a_page_fetched_but_not_shown_is_not_counted(self):
+        """Odoo's service worker fetches the web client to cache it."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.url_open("/odoo", headers={"Sec-Fetch-Mode": "cors"})
+            self.close(self.open_a_page())
+            clock.tick(GRACE_SECONDS + 1)
+            self.assertFalse(self.accepted())
+
+    def test_no_other_site_can_close_a_page(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.open_a_page()
+            self.close("not-its-key")
+            clock.tick(GRACE_SECONDS + 1)
+            self.end_due_sessions()
+            self.assertTrue(self.accepted())
+
+    def test_a_session_older_than_the_option_is_left_alone(self):
+        """Its pages served before the option went uncounted: one may be open. Its
+        pages are not counted after it either, nor ever closed."""
         self.icp.set_param("idle_user_logout.end_on_last_tab_closed", "False")
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.log_in()
-            self.url_open("/odoo")
-            self.close_a_tab()
-            clock.tick(600)
-            self.env["idle_user_logout.closing"]._end_due_sessions()
+            clock.tick(60)
+            settings = self.env["res.config.settings"].create(
+                {"idle_logout_end_on_last_tab_closed": True}
+            )
+            settings.set_values()
+            page = self.url_open("/odoo", headers=PAGE)
+            self.assertNotIn("idle_logout_tab", page.text, "not counted")
+            clock.tick(GRACE_SECONDS + 1)
+            self.end_due_sessions()
             self.assertTrue(self.accepted())
+
+    def test_off_a_closed_tab_changes_nothing(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            key = self.open_a_page()
+            self.icp.set_param("idle_user_logout.end_on_last_tab_closed", "False")
+            self.close(key)
+            clock.tick(600)
+            self.end_due_sessions()
+            self.assertTrue(self.accepted())
+
+    def test_the_pages_of_ended_sessions_are_forgotten(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.open_a_page()
+            self.url_open("/web/session/logout")
+            clock.tick(timedelta(days=1))
+            tabs = self.env["idle_user_logout.tab"]
+            self.assertTrue(tabs.search_count([]))
+            tabs._gc_tabs_of_ended_sessions()
+            self.assertFalse(tabs.search_count([]))

@@ -19,6 +19,7 @@ SETTINGS = IdleLogoutSettings(
     retention_days=365,
     policy_max_minutes=0,
     end_on_last_tab_closed=False,
+    end_on_last_tab_since=0.0,
     outside_timeout_minutes=0,
 )
 

@@ -5,10 +5,7 @@ import { delay } from "@web/core/utils/concurrency";
 import { session } from "@web/session";
 import { watchFramesAndPopOuts } from "./activity_watch";
 import { IdleTimer } from "./idle_timer";
-import { LEAVE_TIMEOUT_MS, tabChannel } from "./tab_channel";
-
-/** A page says it is open this long after it loads, when sessions end with their last tab. */
-const STILL_OPEN_AFTER_LOAD_MS = 3000;
+import { LEAVE_TIMEOUT_MS, sayWhenClosed, tabChannel } from "./tab_channel";
 
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
@@ -53,6 +50,10 @@ export const idleLogoutService = {
         const on = session.idle_logout_timeout_minutes !== undefined;
         if (on && !(session.is_frontend && window.frameElement)) {
             return guarded(startIdleLogout)(env, services);
+        }
+        if (session.idle_logout_tab) {
+            // Served as a page of the session all the same.
+            sayWhenClosed(session.idle_logout_tab);
         }
     },
 };
@@ -289,7 +290,6 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     /** The server ended the session: another tab's logout URL, a revoked device... */
     const end = () => go(exitFor("ended"));
     const onMessage = {
-        closing: () => channel.ping(),
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
             return phase === "watching" && warning?.update(Date.now());
@@ -313,16 +313,9 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         "BUS:RECONNECTING",
         ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && end()
     );
-    if (session.idle_logout_end_on_last_tab) {
-        // The session ends with its last tab (an option): this tab says when it closes,
-        // and that it is open a moment after it loads (its closing predecessor's word
-        // may reach the server after this page's first requests).
-        listen(browser, "pagehide", ({ persisted }) => {
-            if (!persisted && phase === "watching") {
-                channel.closing();
-            }
-        });
-        browser.setTimeout(guarded(channel.ping), STILL_OPEN_AFTER_LOAD_MS);
+    if (session.idle_logout_tab) {
+        // Leaving, the session ends anyway.
+        sayWhenClosed(session.idle_logout_tab, () => phase === "watching");
     }
     busService.subscribe("idle_user_logout/session_ended", guarded(end));
     busService.subscribe("idle_user_logout/rule", guarded(followRule));

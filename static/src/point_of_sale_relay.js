@@ -1,7 +1,7 @@
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
-import { tabChannel } from "./tab_channel";
+import { sayWhenClosed, tabChannel } from "./tab_channel";
 
 /**
  * The Point of Sale has its own lock screen and is never logged out from here; a cashier's
@@ -19,10 +19,6 @@ export const pointOfSaleRelayService = {
             sessionKey: session.idle_logout_session_key,
             keepaliveMs: session.idle_logout_keepalive * 1000,
             onMessage: ({ type, reason }) => {
-                if (type === "closing") {
-                    // A backend tab closes: the session is still in use here.
-                    channel.ping();
-                }
                 if (
                     type === "leave" &&
                     reason === "idle" &&
@@ -36,6 +32,9 @@ export const pointOfSaleRelayService = {
             lastActivity = Date.now();
             channel.report(lastActivity, { toServer: true });
         };
+        if (session.idle_logout_tab) {
+            sayWhenClosed(session.idle_logout_tab);
+        }
         browser.addEventListener("click", onActivity, true);
         browser.addEventListener("keydown", onActivity, true);
     },

@@ -12,7 +12,7 @@ const SAVE_ANSWER_MS = 100;
 export const LEAVE_TIMEOUT_MS = SAVE_ANSWER_MS + 3000;
 /** The session's last activity, kept in the browser under a key of that session alone. */
 const STORAGE_PREFIX = "idle_user_logout.activity.";
-/** Where a closing tab says so; and a request that is no activity (see ir_http.py). */
+/** Where a closing page says so; and a request that is no activity (see ir_http.py). */
 const TAB_CLOSED_URL = "/idle_user_logout/tab_closed";
 const PING_URL = "/idle_user_logout/ping";
 
@@ -22,8 +22,7 @@ const PING_URL = "/idle_user_logout/ping";
  * - `leave` `{ reason }`: a page ends the session, the others save their changes and follow;
  * - `saving`, then `saved`: a page saves its changes first (the leaving page waits);
  * - `stay`: the leaving page stays after all (another was in use), and so do its followers;
- * - `logout` `{ reason }`: the session ends now;
- * - `closing`: a page closes, and the session would end with it unless another is open.
+ * - `logout` `{ reason }`: the session ends now.
  * `reason` is `"idle"`, `"lifetime"`, or none: logged out by hand.
  *
  * The session's last activity is also kept where its later pages find it: a reopened
@@ -93,16 +92,7 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
             }
         },
 
-        /** This page closes: the server ends the session unless another page says it is open. */
-        closing() {
-            browser.navigator.sendBeacon(TAB_CLOSED_URL);
-            post("closing");
-        },
-
-        /**
-         * A request that is no activity: this page is open (after another closed), and
-         * the server sees the network it comes from (after the trusted ones changed).
-         */
+        /** A request that is no activity: the server sees the network this page comes from. */
         ping() {
             rpc(PING_URL, {}, { silent: true }).catch(() => {});
         },
@@ -119,4 +109,17 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
             await Promise.race([Promise.all([saved, othersSaved]), delay(LEAVE_TIMEOUT_MS)]);
         },
     };
+}
+
+/**
+ * Tells the server when this page closes, for a session that ends with its last page (an
+ * option): the server counts the pages it served, each with its own `key`, until they say
+ * so. A page kept for the back button has not closed; `when` says whether to tell.
+ */
+export function sayWhenClosed(key, when = () => true) {
+    browser.addEventListener("pagehide", ({ persisted }) => {
+        if (!persisted && when()) {
+            browser.navigator.sendBeacon(TAB_CLOSED_URL, new URLSearchParams({ key }));
+        }
+    });
 }

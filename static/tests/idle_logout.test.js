@@ -1056,38 +1056,43 @@ describe("the session ends with its last tab (an option)", () => {
         window.dispatchEvent(new PageTransitionEvent("pagehide", { persisted }));
     }
 
-    /** The web client of a session that ends with its last tab. */
+    /** The web client of a page the server counts open, with its key. */
     async function startClosable() {
-        mockSendBeacon((url) => expect.step(`beacon ${url}`));
-        onRpc("/idle_user_logout/ping", () => expect.step("open"));
-        patchWithCleanup(session, { idle_logout_end_on_last_tab: true });
+        mockSendBeacon((url, data) => expect.step(`beacon ${url} ${data}`));
+        patchWithCleanup(session, { idle_logout_tab: "page-key" });
         await startService(15);
     }
 
-    test("a closing tab tells the server and the other tabs", async () => {
+    test("a closing page tells the server with its own key, and no other tab", async () => {
         const tab = otherTab();
         await startClosable();
         closeThisTab();
-        expect.verifySteps(["beacon /idle_user_logout/tab_closed"]);
-        while (!tab.types().includes("closing")) {
-            await messagesReceived(tab, tab.received.length + 1);
-        }
+        expect.verifySteps(["beacon /idle_user_logout/tab_closed key=page-key"]);
+        await tick();
+        expect(tab.types()).not.toInclude("closing");
     });
 
-    test("a tab kept for the back button says nothing", async () => {
+    test("a page kept for the back button says nothing", async () => {
         await startClosable();
         closeThisTab({ persisted: true });
         expect.verifySteps([]);
     });
 
-    test("an open tab tells the server so, after its load and when another closes", async () => {
+    test("an open page sends nothing, however many others close", async () => {
         const tab = otherTab();
         await startClosable();
-        await advanceTime(3000);
-        expect.verifySteps(["open"]);
+        stepAllNetworkCalls();
         await postFromOtherTab(tab, { type: "closing" });
-        await tick();
-        expect.verifySteps(["open"]);
+        await advanceTime(60_000);
+        expect.verifySteps([]);
+    });
+
+    test("a page leaving for inactivity says nothing: the session ends anyway", async () => {
+        await startClosable();
+        await advanceTime(15 * MINUTE);
+        await advanceLeave();
+        closeThisTab();
+        expect.verifySteps([idleLogoutUrl(15)]);
     });
 
     test("off, a tab closes in silence", async () => {

@@ -1,0 +1,19 @@
+def migrate(cr, version):
+    """Sessions that end with their last tab are followed by their open tabs now
+    (`idle_user_logout.tab`): the cron moves to that model before the model of closing
+    tabs is dropped, whose table is dropped with it."""
+    cr.execute(
+        """
+        UPDATE ir_act_server
+        SET model_id = (SELECT id FROM ir_model WHERE model = 'idle_user_logout.tab'),
+            model_name = 'idle_user_logout.tab'
+        WHERE id IN (
+            SELECT cron.ir_actions_server_id
+            FROM ir_cron cron
+            JOIN ir_model_data data ON data.res_id = cron.id
+                AND data.model = 'ir.cron'
+            WHERE data.module = 'idle_user_logout'
+                AND data.name = 'ir_cron_end_closed_sessions'
+        )
+        """
+    )
