@@ -98,6 +98,22 @@ WITH_PEERS = {"sso"}
 # The pages whose bundles a template builds beforehand: the login page, the web client,
 # and a website page where there is a website.
 WARMED_PATHS = ("/web/login", "/odoo", "/contactus")
+# The bundles pages load later (Odoo's loadBundle), built beforehand too: two requests
+# building the same bundle at once race on its file (Odoo: "The attachment collides
+# with an existing file"), as the email editor and its frame do.
+LAZY_BUNDLES = (
+    "bus.websocket_worker_assets",
+    "web.assets_emoji",
+    "web_tour.interactive",
+    "idle_user_logout.assets_warning",
+)
+LAZY_APP_BUNDLES = {
+    "apps": (
+        "mass_mailing.assets_iframe_style",
+        "mass_mailing.assets_inside_builder_iframe",
+        "point_of_sale.assets_prod",
+    ),
+}
 
 
 def template_name(key):
@@ -135,7 +151,7 @@ def build_template(key):
             create_database(name, *TEMPLATES[key], options=options)
             server = OdooServer(name, free_port(), *options, name=f"template-{key}")
             try:
-                warm_assets(server)
+                warm_assets(server, key)
             finally:
                 server.stop()
         except BaseException:
@@ -158,13 +174,22 @@ def authenticate(server, login="admin", password="admin"):
     return http, answer["result"]
 
 
-def warm_assets(server):
-    """Build the bundles of `WARMED_PATHS`, as the first visit of each page would."""
+def warm_assets(server, key):
+    """Build the bundles of `WARMED_PATHS` (with the addon on, as the tests have it)
+    and the lazy ones of template `key`, as the first visit of each page would, one at
+    a time."""
+    server.set_param("idle_user_logout.enabled", "True")
     http, _info = authenticate(server)
+    assets = set()
     for path in WARMED_PATHS:
         page = http.get(f"{server.url}{path}", timeout=300)
-        for asset in sorted(set(re.findall(r"/web/assets/[^\"'<> ]+", page.text))):
-            http.get(f"{server.url}{asset}", timeout=300).raise_for_status()
+        assets.update(re.findall(r"/web/assets/[^\"'<> ]+", page.text))
+    for bundle in (*LAZY_BUNDLES, *LAZY_APP_BUNDLES.get(key, ())):
+        files = http.get(f"{server.url}/web/bundle/{bundle}", timeout=300).json()
+        assets.update(file["src"] for file in files if file["src"])
+    for asset in sorted(assets):
+        http.get(f"{server.url}{asset}", timeout=300).raise_for_status()
+    server.set_param("idle_user_logout.enabled", "False")
 
 
 def copy_database(key, name):
@@ -596,12 +621,52 @@ def wait_for_login_page(driver, timeout):
 
 # Date.now() shifted by a fixed skew plus what the test moved the clock by, kept in the
 # origin's localStorage for every tab to read; installed before the page's own scripts.
-# It also notes the tab's visibility changes, to tell that a tab really was hidden.
+# Timers run on that clock: when it jumps, those it made due fire at once (looked at
+# every 100 ms), as after a laptop's sleep. It also notes the tab's visibility changes,
+# to tell that a tab really was hidden.
 CLOCK_SCRIPT = """() => {
     const realNow = Date.now.bind(Date);
     const skew = %d;
     const moved = () => Number(localStorage.getItem("e2e.clock_ms") || 0);
     Date.now = () => realNow() + skew + moved();
+    const realSetTimeout = window.setTimeout.bind(window);
+    const realClearTimeout = window.clearTimeout.bind(window);
+    const timers = new Map();
+    const fire = (id) => {
+        const timer = timers.get(id);
+        if (timer) {
+            timers.delete(id);
+            realClearTimeout(id);
+            try {
+                timer.handler(...timer.args);
+            } catch (error) {
+                realSetTimeout(() => {
+                    throw error;
+                });
+            }
+        }
+    };
+    window.setTimeout = (handler, delay, ...args) => {
+        if (typeof handler !== "function") {
+            return realSetTimeout(handler, delay, ...args);
+        }
+        const id = realSetTimeout(() => fire(id), delay);
+        timers.set(id, { due: Date.now() + (Number(delay) || 0), handler, args });
+        return id;
+    };
+    window.clearTimeout = (id) => {
+        timers.delete(id);
+        realClearTimeout(id);
+    };
+    let lastMoved = moved();
+    setInterval(() => {
+        if (moved() !== lastMoved) {
+            lastMoved = moved();
+            const now = Date.now();
+            const due = [...timers].filter(([, timer]) => timer.due <= now);
+            due.forEach(([id]) => fire(id));
+        }
+    }, 100);
     const seen = () => sessionStorage.getItem("e2e.visibility") || "";
     document.addEventListener("visibilitychange", () =>
         sessionStorage.setItem("e2e.visibility", seen() + document.visibilityState[0])
@@ -695,11 +760,15 @@ SLACK_S = 5
 CHECK_S = 5
 
 
-def idle_until_just_before(driver, deadline):
-    """Moves the clock to a check's interval before `deadline` (page time): the tab's
-    next check comes before it, and its own timer then meets the deadline, as it would
-    have after waiting. Returns the real seconds left until the deadline."""
-    early_s = CHECK_S + 1
+# How long after the clock moved a tab has run the checks it made due (100 ms, on a
+# loaded machine more).
+CHECKED_S = 1
+
+
+def idle_until_just_before(driver, deadline, early_s=2 * CHECKED_S):
+    """Moves the clock to `early_s` before `deadline` (page time): the tab's check made
+    due runs at once, and its own timer then meets the deadline, as it would have after
+    waiting. Returns the real seconds left until the deadline."""
     move_clock(driver, deadline - early_s - page_time(driver))
     return early_s
 

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from helpers import (
+    CHECKED_S,
     SLACK_S,
     TIMEOUT_S,
     assert_leaves_on_time,
@@ -63,7 +64,7 @@ def test_working_in_one_tab_keeps_both_then_both_leave(odoo, browser):
     for _ in range(3):
         click_heading(browser)
         move_clock(browser, 50)
-        time.sleep(6)
+        time.sleep(CHECKED_S)
         assert browser.execute_script(tab_b_path).startswith("/odoo")
         assert not on_login_page(browser)
     last_activity = click_heading(browser)

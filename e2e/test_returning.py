@@ -8,6 +8,7 @@ import pytest
 import requests
 from helpers import (
     CHECK_S,
+    CHECKED_S,
     LOGIN_PAGE_LOAD_S,
     REFUSED_AFTER_S,
     SLACK_S,
@@ -98,7 +99,7 @@ def test_a_browser_reopened_after_the_timeout_leaves_at_once(odoo):
             # A new login is never logged out by what the earlier session left.
             submit_login(driver)
             wait_for(driver, "#idle_logout_setting")
-            time.sleep(6)
+            time.sleep(3)
             assert not on_login_page(driver)
             assert session_is_open(driver, odoo)
         finally:
@@ -221,7 +222,7 @@ def test_a_frozen_tab_reloaded_after_the_timeout_leaves_at_once(odoo, browser):
     click_heading(browser)
     browser.execute_cdp_cmd("Page.setWebLifecycleState", {"state": "frozen"})
     move_clock(browser, TIMEOUT_S + 10, origin=odoo.url)
-    time.sleep(SLACK_S + 2)
+    time.sleep(2 * CHECKED_S)
     where = browser.execute_cdp_cmd(
         "Runtime.evaluate", {"expression": "location.pathname", "timeout": 2000}
     )

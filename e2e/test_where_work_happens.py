@@ -8,6 +8,7 @@ import time
 import pytest
 from helpers import (
     CHECK_S,
+    CHECKED_S,
     LOGIN_PAGE_LOAD_S,
     REFUSED_AFTER_S,
     SLACK_S,
@@ -47,7 +48,7 @@ def work(driver, act, check, steps=WORK_STEPS):
     for _ in range(steps):
         act()
         move_clock(driver, STEP_S)
-        time.sleep(CHECK_S + 1)
+        time.sleep(CHECKED_S)
         check()
     act()
     return page_time(driver)
@@ -246,7 +247,7 @@ def test_an_upload_longer_than_the_timeout_is_not_cut(apps, browser, tmp_path):
 
     for _ in range(2):
         move_clock(browser, STEP_S)
-        time.sleep(CHECK_S + 1)
+        time.sleep(CHECKED_S)
         assert not uploaded(), "the upload is still going on"
     while not uploaded():
         assert not on_login_page(browser), (

@@ -16,6 +16,7 @@ export IUL_TEMPLATES="${RUN}_tmpl"
 RESULTS="$WORK/results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 background=()
+declare -A beside
 cleanup() {
     for pid in "${background[@]}"; do
         kill -- "-$pid" 2>/dev/null
@@ -45,12 +46,12 @@ tier_beside() {
     set -m
     (tier "$@" > "$log" 2>&1; printf '%s\n' "${failed[@]}" > "$log.failed"; printf '%s\n' "${times[@]}" > "$log.times") &
     background+=($!)
+    beside[$(basename "$log" .log)]=$!
     set +m
 }
 wait_beside() {
     local log="$RESULTS/$1.log"
-    wait "${background[0]}"
-    background=("${background[@]:1}")
+    wait "${beside[$1]}"
     cat "$log"
     mapfile -t -O "${#failed[@]}" failed < <(grep . "$log.failed")
     mapfile -t -O "${#times[@]}" times < "$log.times"
@@ -72,15 +73,14 @@ e2e() {
     (cd e2e && "$VENV/bin/pytest" "$@")
 }
 
+# Heavy work that asserts no timing, beside the light tiers: Odoo's own suites (their
+# databases of their own, first: much of their time is waiting) and the templates.
+tier_beside suites "0. Odoo's own suites beside the addon (e2e/test_odoo_suites.py)" \
+    e2e test_odoo_suites.py --junitxml "$RESULTS/suites.xml"
 printf '=== installing idle_user_logout in the template %s_addon ===\n' "$IUL_TEMPLATES"
 "$VENV/bin/python" e2e/build_templates.py addon || { echo "installation failed"; exit 1; }
 createdb -T "${IUL_TEMPLATES}_addon" "$DB" || exit 1
 cp -al "$WORK/data/filestore/${IUL_TEMPLATES}_addon" "$WORK/data/filestore/$DB" || exit 1
-
-# Heavy work that asserts no timing, beside the light tiers: Odoo's own suites (their
-# databases of their own) and the other templates.
-tier_beside suites "0. Odoo's own suites beside the addon (e2e/test_odoo_suites.py)" \
-    e2e test_odoo_suites.py --junitxml "$RESULTS/suites.xml"
 tier_beside templates "0. Template databases (apps, auth_timeout, sso)" \
     "$VENV/bin/python" e2e/build_templates.py apps auth_timeout sso
 

@@ -1,12 +1,11 @@
 def migrate(cr, version):
     """Sessions that end with their last tab are followed by their open tabs now
     (`idle_user_logout.tab`): the cron moves to that model before the model of closing
-    tabs is dropped, whose table is dropped with it."""
+    tabs goes, and its table with it (Odoo keeps the tables of removed models)."""
     cr.execute(
         """
         UPDATE ir_act_server
-        SET model_id = (SELECT id FROM ir_model WHERE model = 'idle_user_logout.tab'),
-            model_name = 'idle_user_logout.tab'
+        SET model_id = (SELECT id FROM ir_model WHERE model = 'idle_user_logout.tab')
         WHERE id IN (
             SELECT cron.ir_actions_server_id
             FROM ir_cron cron
@@ -17,3 +16,4 @@ def migrate(cr, version):
         )
         """
     )
+    cr.execute("DROP TABLE IF EXISTS idle_user_logout_closing")
