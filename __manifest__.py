@@ -1,7 +1,7 @@
 {
     "name": "Idle User Logout",
     "summary": "Log internal users out of the web client after a period of inactivity",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Hidden/Tools",
     "license": "LGPL-3",
     "author": "idle_user_logout developers",
@@ -10,6 +10,7 @@
         "security/ir.model.access.csv",
         "security/idle_user_logout_security.xml",
         "data/ir_cron.xml",
+        "data/sso_bridges.xml",
         "views/idle_user_logout_log_views.xml",
         "views/idle_user_logout_network_views.xml",
         "views/res_groups_views.xml",

@@ -1,13 +1,20 @@
 import contextlib
+import hashlib
 import time
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.http import STORED_SESSION_BYTES, root
+from odoo.http import STORED_SESSION_BYTES, get_session_max_inactivity, root
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, mute_logger
 
-from .ir_http import CLOSED_KEY, LAST_TAB_GRACE_SECONDS
+from .ir_http import CLOSED_KEY, LAST_TAB_GRACE_SECONDS, SSO_KEY
+
+
+def sid_hash(sid):
+    """What is kept of a session's id to know its browser again by its cookie: a
+    digest, from which the id cannot be found again."""
+    return hashlib.sha256(f"idle_user_logout.closing:{sid}".encode()).hexdigest()
 
 
 class IdleUserLogoutClosing(models.Model):
@@ -20,6 +27,11 @@ class IdleUserLogoutClosing(models.Model):
     user_id = fields.Many2one("res.users", required=True, ondelete="cascade")
     session_identifier = fields.Char(required=True, index=True)
     closed_at = fields.Datetime(required=True, index=True)
+    # A session with an identity provider (see `SSO_KEY`) waits, once ended, for its
+    # browser to come back: it goes through the provider's logout then.
+    sso = fields.Json("Identity Provider Logout", groups=fields.NO_ACCESS)
+    session_hash = fields.Char(index=True)
+    ended = fields.Boolean()
 
     @api.model
     def _closing(self, session):
@@ -32,11 +44,13 @@ class IdleUserLogoutClosing(models.Model):
             return
         session[CLOSED_KEY] = time.time()
         now = fields.Datetime.now()
+        sso = session.get(SSO_KEY)
         self.sudo().create(
             {
                 "user_id": self.env.uid,
                 "session_identifier": session.sid[:STORED_SESSION_BYTES],
                 "closed_at": now,
+                **({"sso": sso, "session_hash": sid_hash(session.sid)} if sso else {}),
             }
         )
         # Now: a cron runner wakes at once for a job due now, not for a later one.
@@ -64,7 +78,7 @@ class IdleUserLogoutClosing(models.Model):
     def _end_closed_sessions(self):
         """The cron a closing tab triggers: waits for the end of its grace, then ends
         the sessions due, as they stand then."""
-        first = self.sudo().search([], order="closed_at", limit=1)
+        first = self.sudo().search([("ended", "=", False)], order="closed_at", limit=1)
         if first:
             # Past the grace (the dates are kept to the second).
             due = first.closed_at + timedelta(seconds=LAST_TAB_GRACE_SECONDS + 1)
@@ -80,7 +94,7 @@ class IdleUserLogoutClosing(models.Model):
         """Ends the sessions whose last tab closed, no tab having said since that it is
         open: removed from the session store, on record, no longer a device."""
         limit = fields.Datetime.now() - timedelta(seconds=LAST_TAB_GRACE_SECONDS)
-        closed = self.sudo().search([("closed_at", "<", limit)])
+        closed = self.sudo().search([("closed_at", "<", limit), ("ended", "=", False)])
         identifiers = set(closed.mapped("session_identifier"))
         if not identifiers:
             return
@@ -101,5 +115,32 @@ class IdleUserLogoutClosing(models.Model):
             if device:
                 ir_http._idle_logout_ended_device(device[0], "last_tab_closed")
         devices.write({"revoked": True})
-        closed.unlink()
+        waiting = closed.filtered("sso")
+        waiting.ended = True
+        (closed - waiting).unlink()
         ir_http._idle_logout_session_ended(identifiers)
+
+    @api.model
+    def _take_provider_logout(self, sid):
+        """What an SSO bridge kept of the session of this id, ended with its last tab,
+        for its identity provider's logout; taken once, by its browser."""
+        closing = self.sudo().search(
+            [("session_hash", "=", sid_hash(sid)), ("ended", "=", True)], limit=1
+        )
+        if not closing:
+            return None
+        sso = closing.sso
+        # A cursor of its own: a page load's may be read-only.
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL("DELETE FROM idle_user_logout_closing WHERE id = %s", closing.id)
+            )
+        return sso
+
+    @api.autovacuum
+    def _gc_ended(self):
+        """A browser that did not come back within Odoo's session lifetime never will
+        with that cookie."""
+        lifetime = timedelta(seconds=get_session_max_inactivity(self.env))
+        limit = fields.Datetime.now() - lifetime
+        self.sudo().search([("ended", "=", True), ("closed_at", "<", limit)]).unlink()
