@@ -582,7 +582,7 @@ class IrHttp(models.AbstractModel):
         if not refused:
             return None
         session[REAUTH_KEY] = True
-        params = {SSO_REFUSED_ARG: SSO_REPLAYED if refused == SSO_REPLAYED else 1}
+        params = {SSO_REFUSED_ARG: refused}
         _scheme, _netloc, path, query, _fragment = urlsplit(target or "")
         if path:
             params["redirect"] = f"{path}?{query}" if query else path

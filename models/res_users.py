@@ -77,7 +77,7 @@ class ResUsers(models.Model):
             return
         settings = self.env["res.config.settings"]._idle_logout_settings()
         if request:
-            request.session[SSO_REFUSED_KEY] = SSO_REPLAYED if replayed else True
+            request.session[SSO_REFUSED_KEY] = SSO_REPLAYED if replayed else 1
             if settings.audit:
                 # The sign-in route catches the refusal: this row is kept.
                 network = request_network(self.env)
