@@ -10,6 +10,7 @@
         "security/ir.model.access.csv",
         "security/idle_user_logout_security.xml",
         "data/ir_cron.xml",
+        "data/sso_bridges.xml",
         "views/idle_user_logout_log_views.xml",
         "views/idle_user_logout_network_views.xml",
         "views/res_groups_views.xml",

@@ -9,6 +9,7 @@ from ..models.ir_http import (
     MINUTES_ARG,
     REASON_ARG,
     REAUTH_KEY,
+    local_url,
     log_out_for_the_addon,
 )
 
@@ -36,4 +37,4 @@ class IdleLogoutSession(Session):
             return super().logout(redirect=redirect)
         log_out = super().logout
         log_out_for_the_addon(session, lambda: log_out(redirect=redirect))
-        return request.redirect(ir_http._idle_logout_exit(redirect), local=False)
+        return ir_http._idle_logout_exit(local_url(redirect))

@@ -14,6 +14,7 @@ from helpers import (
     free_port,
     start_chrome,
     template_name,
+    template_options,
 )
 
 
@@ -47,6 +48,20 @@ def odoo():
     """One Odoo server of this tier's own: own port, own database."""
     db = copy_database("addon", f"iul_e2e_{uuid.uuid4().hex[:8]}")
     server = OdooServer(db, free_port())
+    yield server
+    server.stop()
+    drop_database(db)
+
+
+@pytest.fixture(scope="session")
+def sso():
+    """A server whose database has this addon, OCA auth_oidc and auth_saml, and the
+    bridges (test_single_sign_on.py, test_google_sign_on.py)."""
+    db = copy_database("sso", f"iul_e2e_sso_{uuid.uuid4().hex[:8]}")
+    server = OdooServer(db, free_port(), *template_options("sso"), name="sso")
+    # The post-logout address the provider is told of is the server's own.
+    server.set_param("web.base.url", server.url)
+    server.set_param("web.base.url.freeze", "True")
     yield server
     server.stop()
     drop_database(db)

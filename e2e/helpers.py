@@ -189,7 +189,8 @@ def warm_assets(server, key):
         assets.update(file["src"] for file in files if file["src"])
     for asset in sorted(assets):
         http.get(f"{server.url}{asset}", timeout=300).raise_for_status()
-    server.set_param("idle_user_logout.enabled", "False")
+    # Unset, as a new database has it.
+    server.set_param("idle_user_logout.enabled", False)
 
 
 def copy_database(key, name):

@@ -1,4 +1,5 @@
-"""The wheel built by whool installs beside Odoo and Odoo installs the addon from it."""
+"""The wheel built by whool installs beside Odoo and Odoo installs the addon from it,
+its single sign-on bridges beside it: found, and installed with their other side."""
 
 import ast
 import os
@@ -26,11 +27,10 @@ def site_packages(python):
     )
 
 
-# What an Odoo server receives: the addon's own files, none of the tooling around it.
+# What an Odoo server receives: the addon's own files, none of the tooling around it...
 SHIPPED = {
     *("__init__.py", "__manifest__.py", "hooks.py", "LICENSE", "README.md"),
     *(
-        "bridges",
         "controllers",
         "data",
         "i18n",
@@ -43,6 +43,8 @@ SHIPPED = {
         "views",
     ),
 }
+# ...and its bridges beside it, each an addon of its own.
+BRIDGES = {f"{ADDON}_auth_oauth", f"{ADDON}_auth_oidc", f"{ADDON}_auth_saml"}
 
 
 def shipped(names, prefix):
@@ -82,12 +84,12 @@ def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
     plain = next((checkout / "plain").glob("*.whl"))
     assert sorted(zipfile.ZipFile(plain).namelist()) == sorted(files)
     assert f"odoo/addons/{ADDON}/static/src/idle_timer.js" in files
-    bridge = f"odoo/addons/{ADDON}/bridges/idle_user_logout_auth_oauth/__manifest__.py"
-    assert bridge in files, "the single sign-on bridge, for the addons path"
+    addons = {name.split("/")[2] for name in files if name.startswith("odoo/addons/")}
+    assert addons == {ADDON, *BRIDGES}
     # The zip an Odoo Apps upload takes: the addon's directory, the same files.
     upload = zipfile.ZipFile(checkout / "dist" / f"{ADDON}-{version}.zip").namelist()
     assert shipped(upload, f"{ADDON}/") - {""} == SHIPPED
-    assert {name.split("/")[0] for name in upload} == {ADDON}
+    assert {name.split("/")[0] for name in upload} == {ADDON, *BRIDGES}
 
     # A venv of its own that sees Odoo and its requirements, but not this checkout.
     scratch = tmp_path / "venv"
@@ -111,13 +113,28 @@ def test_wheel_installs_in_odoo_from_a_scratch_venv(tmp_path):
     )
     db = f"iul_wheel_{uuid.uuid4().hex[:8]}"
     try:
+        # With Odoo's own single sign-on: its bridge comes from the wheel too.
         run(
             str(python),
             *("-m", "odoo", "-c", env["ODOO_CONF"], "--addons-path", addons_path),
-            *("-d", db, "-i", ADDON, "--stop-after-init", "--log-level=warn"),
+            *("-d", db, "-i", f"{ADDON},auth_oauth", "--stop-after-init"),
+            "--log-level=warn",
         )
-        state = f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'"
-        assert query(db, state) == "installed"
+        states = dict(
+            line.split("|")
+            for line in query(
+                db,
+                "SELECT name, state FROM ir_module_module "
+                f"WHERE name LIKE '{ADDON}%' ORDER BY name",
+            ).splitlines()
+        )
+        assert states == {
+            ADDON: "installed",
+            f"{ADDON}_auth_oauth": "installed",
+            # Found, waiting for OCA auth_oidc and auth_saml.
+            f"{ADDON}_auth_oidc": "uninstalled",
+            f"{ADDON}_auth_saml": "uninstalled",
+        }
         settings = "res.config.settings.view.form.inherit.idle.user.logout"
         views = f"SELECT count(*) FROM ir_ui_view WHERE name = '{settings}'"
         assert query(db, views) == "1", "its Auto Logout block"

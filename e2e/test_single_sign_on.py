@@ -16,19 +16,18 @@ from types import SimpleNamespace
 import pytest
 import requests
 from helpers import (
+    REFUSED_AFTER_S,
     REPO,
     WORK,
-    OdooServer,
+    age_session,
     assert_leaves_on_time,
-    copy_database,
-    drop_database,
     free_port,
     odoo_env,
     on_login_page,
     page_time,
+    session_is_open,
     show_login_form,
     stop_process,
-    template_options,
     wait_for,
 )
 from selenium.webdriver.common.by import By
@@ -38,19 +37,6 @@ REFUSED = "signed you in without asking who you are"
 NOTICE = ".o_idle_logout_notice"
 # A page every internal user may open: the contacts.
 CONTACTS = "/odoo/action-base.action_partner_form"
-
-
-@pytest.fixture(scope="module")
-def sso():
-    """A server whose database has this addon, OCA auth_oidc and the bridges."""
-    db = copy_database("sso", f"iul_e2e_sso_{uuid.uuid4().hex[:8]}")
-    server = OdooServer(db, free_port(), *template_options("sso"), name="sso")
-    # The post-logout address the provider is told of is the server's own.
-    server.set_param("web.base.url", server.url)
-    server.set_param("web.base.url.freeze", "True")
-    yield server
-    server.stop()
-    drop_database(db)
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +243,7 @@ def test_without_its_cookies_a_passer_by_is_refused_then_asked(sso, provider, br
     # The provider's session answers at once; the server checks its auth_time.
     show_login_form(browser)
     assert REFUSED in browser.find_element(By.CSS_SELECTOR, NOTICE).text
+    assert not session_is_open(browser, sso), "the server opened no session"
     provider_button(browser, "odoo").click()
     assert on_provider_login_form(browser, provider), "asked this time"
 
@@ -268,7 +255,7 @@ def test_a_provider_that_ignores_prompt_is_refused(sso, provider, browser):
     provider_button(browser, "lax").click()
     show_login_form(browser)
     assert REFUSED in browser.find_element(By.CSS_SELECTOR, NOTICE).text
-    assert not browser.find_elements(By.CSS_SELECTOR, ".o_main_navbar")
+    assert not session_is_open(browser, sso), "the server opened no session"
 
 
 def test_a_day_as_usual_is_not_asked_twice(sso, provider, browser):
@@ -282,6 +269,7 @@ def test_a_day_as_usual_is_not_asked_twice(sso, provider, browser):
 
 
 def test_the_providers_session_may_end_too(sso, provider, browser):
+    sso.configure(enabled=True, timeout_minutes=1)
     provider_id = provider.ids["odoo"]
     sso.call(
         "auth.oauth.provider", "write", [provider_id], {"idle_logout_end_session": True}
@@ -303,6 +291,18 @@ def test_the_providers_session_may_end_too(sso, provider, browser):
         browser.get(f"{sso.url}/web/login")
         provider_button(browser, "lax").click()
         assert on_provider_login_form(browser, provider)
+        # Signed in again, the browser closed; a bookmark opened past the timeout: the
+        # server refuses the session, through the provider's logout too.
+        signed_in(browser, sso, provider, "odoo", name)
+        session_id = browser.get_cookie("session_id")["value"]
+        browser.get("about:blank")
+        age_session(sso, session_id, REFUSED_AFTER_S)
+        browser.get(f"{sso.url}{CONTACTS}")
+        show_login_form(browser)
+        notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert notice.text == "You were logged out after 1 min of inactivity."
+        provider_button(browser, "lax").click()
+        assert on_provider_login_form(browser, provider), "its session ended"
     finally:
         sso.call(
             "auth.oauth.provider",
@@ -336,5 +336,6 @@ def test_a_saml_sign_in_from_before_the_logout_is_refused(sso, saml, browser):
     provider_button(browser, "saml").click()
     show_login_form(browser)
     assert REFUSED in browser.find_element(By.CSS_SELECTOR, NOTICE).text
+    assert not session_is_open(browser, sso), "the server opened no session"
     provider_button(browser, "saml").click()
     assert on_provider_login_form(browser, saml), "asked this time"

@@ -1,5 +1,6 @@
-"""An upgrade in place: the addon's previous release installed and in use, then
-`-u idle_user_logout` with this code, as an administrator upgrades a live database."""
+"""An upgrade in place: the addon's previous release installed and in use, with Odoo's
+single sign-on (auth_oauth), then `-u idle_user_logout` with this code, as an
+administrator upgrades a live database."""
 
 import io
 import subprocess
@@ -9,6 +10,7 @@ import uuid
 import pytest
 from helpers import (
     REPO,
+    WORK,
     OdooServer,
     authenticate,
     configured_addons_path,
@@ -23,11 +25,13 @@ from helpers import (
 
 # The last commit of release 19.0.1.3.0, whose audit trail recorded idle logouts only.
 PREVIOUS_RELEASE = "e11c66693df7f501b27ff7ca9c9518843ff58c72"
+BRIDGES = str(WORK / "addons" / "idle_user_logout" / "bridges")
 
 
 @pytest.fixture
 def previous_release(tmp_path):
-    """The addons path with the previous release in place of this checkout."""
+    """The addons path with the previous release in place of this checkout (without
+    the bridges, which it did not have)."""
     archive = subprocess.run(
         ["git", "-C", str(REPO), "archive", PREVIOUS_RELEASE],
         capture_output=True,
@@ -36,7 +40,8 @@ def previous_release(tmp_path):
     addon = tmp_path / "idle_user_logout"
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(addon, filter="data")
-    return ",".join([str(tmp_path), *configured_addons_path()[1:]])
+    others = [path for path in configured_addons_path()[1:] if path != BRIDGES]
+    return ",".join([str(tmp_path), *others])
 
 
 def test_upgrade_keeps_the_settings_and_the_live_session(
@@ -49,7 +54,8 @@ def test_upgrade_keeps_the_settings_and_the_live_session(
     try:
         subprocess.run(
             odoo_command(
-                "-d", db, "-i", "idle_user_logout", old_code, "--stop-after-init"
+                *("-d", db, "-i", "idle_user_logout,auth_oauth", old_code),
+                "--stop-after-init",
             ),
             check=True,
         )
@@ -110,6 +116,13 @@ def test_upgrade_keeps_the_settings_and_the_live_session(
             )[0]["latest_version"]
             manifest = (REPO / "__manifest__.py").read_text()
             assert f'"version": "{version}"' in manifest
+            bridge = server.call(
+                "ir.module.module",
+                "search_read",
+                [("name", "=", "idle_user_logout_auth_oauth")],
+                ["state"],
+            )
+            assert bridge[0]["state"] == "installed", "installed with its two sides"
             # The idle logout on record is the first session end of the record.
             rows = server.call(
                 "idle_user_logout.log",

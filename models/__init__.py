@@ -3,6 +3,7 @@ from . import idle_user_logout_log
 from . import idle_user_logout_network
 from . import idle_user_logout_tab
 from . import ir_http
+from . import ir_module_module
 from . import ir_websocket
 from . import res_config_settings
 from . import res_device

@@ -2,15 +2,22 @@
 computers): the server counts the pages it served and the pages that said they closed,
 so no message racing another decides it, and a tab frozen in the background counts."""
 
+import hashlib
 import secrets
 import time
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.http import STORED_SESSION_BYTES, root
+from odoo.http import STORED_SESSION_BYTES, get_session_max_inactivity, root
 from odoo.tools import SQL
 
-from .ir_http import CLOSED_KEY, LAST_TAB_GRACE_SECONDS, LOGIN_KEY
+from .ir_http import CLOSED_KEY, LAST_TAB_GRACE_SECONDS, LOGIN_KEY, SSO_KEY
+
+
+def sid_hash(sid):
+    """What is kept of a session's id to know its browser again by its cookie: a
+    digest, from which the id cannot be found again."""
+    return hashlib.sha256(f"idle_user_logout.tab:{sid}".encode()).hexdigest()
 
 
 class IdleUserLogoutTab(models.Model):
@@ -26,6 +33,11 @@ class IdleUserLogoutTab(models.Model):
     opened_at = fields.Datetime(required=True)
     # Empty while the page is open.
     closed_at = fields.Datetime()
+    # The last page of a session with an identity provider (see `SSO_KEY`): once the
+    # session ended, its browser goes through the provider's logout when it comes back.
+    sso = fields.Json("Identity Provider Logout", groups=fields.NO_ACCESS)
+    session_hash = fields.Char(index=True)
+    ended = fields.Boolean()
 
     @api.model
     def _opened(self, session, settings):
@@ -67,6 +79,10 @@ class IdleUserLogoutTab(models.Model):
         )
         if not self.env.cr.rowcount or self._open_tab_exists(identifier):
             return
+        if sso := session.get(SSO_KEY):
+            self.search(
+                [("session_identifier", "=", identifier), ("key", "=", key)]
+            ).write({"sso": sso, "session_hash": sid_hash(session.sid)})
         session[CLOSED_KEY] = time.time()
         due = fields.Datetime.now() + timedelta(seconds=LAST_TAB_GRACE_SECONDS + 1)
         self.env.ref("idle_user_logout.ir_cron_end_closed_sessions")._trigger(due)
@@ -92,7 +108,8 @@ class IdleUserLogoutTab(models.Model):
             SQL(
                 "SELECT session_identifier FROM idle_user_logout_tab "
                 "GROUP BY session_identifier "
-                "HAVING bool_and(closed_at IS NOT NULL) AND max(closed_at) < %s",
+                "HAVING bool_and(closed_at IS NOT NULL) AND NOT bool_or(ended IS TRUE) "
+                "AND max(closed_at) < %s",
                 limit,
             )
         )
@@ -119,22 +136,58 @@ class IdleUserLogoutTab(models.Model):
             if device:
                 ir_http._idle_logout_ended_device(device[0], "last_tab_closed")
         devices.write({"revoked": True})
-        self._forget(identifiers)
+        self._forget(identifiers, keep_provider_logout=True)
         ir_http._idle_logout_session_ended(identifiers)
 
     @api.model
-    def _forget(self, identifiers):
+    def _forget(self, identifiers, keep_provider_logout=False):
+        """Forgets the pages of these sessions, which ended; but the one waiting for
+        its browser to go through its identity provider's logout."""
         self.env.cr.execute(
             SQL(
-                "DELETE FROM idle_user_logout_tab WHERE session_identifier IN %s",
+                "DELETE FROM idle_user_logout_tab WHERE session_identifier IN %s%s",
                 tuple(identifiers),
+                SQL(" AND sso IS NULL") if keep_provider_logout else SQL(),
             )
         )
+        if keep_provider_logout:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE idle_user_logout_tab SET ended = TRUE "
+                    "WHERE session_identifier IN %s",
+                    tuple(identifiers),
+                )
+            )
+
+    @api.model
+    def _take_provider_logout(self, sid):
+        """What an SSO bridge kept of the session of this id, ended with its last page,
+        for its identity provider's logout; taken once, by its browser."""
+        # A cursor of its own: a page load's may be read-only.
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "DELETE FROM idle_user_logout_tab "
+                    "WHERE session_hash = %s AND ended RETURNING sso",
+                    sid_hash(sid),
+                )
+            )
+            row = cr.fetchone()
+        return row and row[0]
 
     @api.autovacuum
     def _gc_tabs_of_ended_sessions(self):
-        """The pages of sessions gone from the session store (logged out, expired), and
-        those that closed while others stay open."""
+        """The pages of sessions gone from the session store (logged out, expired),
+        those that closed while others stay open, and the provider logouts of browsers
+        that did not come back within Odoo's session lifetime (they never will with
+        that cookie)."""
+        lifetime = timedelta(seconds=get_session_max_inactivity(self.env))
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM idle_user_logout_tab WHERE ended AND closed_at < %s",
+                fields.Datetime.now() - lifetime,
+            )
+        )
         self.env.cr.execute(
             "DELETE FROM idle_user_logout_tab tab WHERE closed_at IS NOT NULL "
             "AND EXISTS (SELECT 1 FROM idle_user_logout_tab other "
@@ -142,7 +195,8 @@ class IdleUserLogoutTab(models.Model):
             "AND other.closed_at IS NULL)"
         )
         self.env.cr.execute(
-            "SELECT DISTINCT session_identifier FROM idle_user_logout_tab"
+            "SELECT DISTINCT session_identifier FROM idle_user_logout_tab "
+            "WHERE ended IS NOT TRUE"
         )
         identifiers = {row[0] for row in self.env.cr.fetchall()}
         if gone := root.session_store.get_missing_session_identifiers(identifiers):

@@ -2,7 +2,7 @@ import contextlib
 import hashlib
 import time
 from datetime import timezone
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg2.errors
 import werkzeug.exceptions
@@ -63,9 +63,11 @@ LAST_TAB_GRACE_SECONDS = 10
 # person again (the SSO bridges read it), until a login.
 REAUTH_KEY = "idle_logout_reauth"
 # Session key telling an SSO bridge's sign-in route that the addon refused the sign-in
-# (see `res.users._idle_logout_check_fresh_sign_on`), and what the login page is told.
+# (see `res.users._idle_logout_check_fresh_sign_on`), and what the login page is told:
+# why, the provider did not ask who it was (1) or the sign-in was an older one replayed.
 SSO_REFUSED_KEY = "idle_logout_sso_refused"
 SSO_REFUSED_ARG = "idle_logout_sso"
+SSO_REPLAYED = "replayed"
 # Session key where an SSO bridge keeps what the session's identity provider needs at
 # the addon's logout (its own session ended too, when chosen); carried over it.
 SSO_KEY = "idle_logout_sso"
@@ -84,6 +86,13 @@ def session_storage_key(sid):
     return hashlib.sha256(
         f"idle_user_logout.activity:{identifier}".encode()
     ).hexdigest()[:32]
+
+
+def local_url(url):
+    """`url` on this server, as Odoo's local redirects make it: without its scheme and
+    host, nor the leading slashes a browser would read as another host (`//`, `/\\`)."""
+    _scheme, _netloc, path, query, fragment = urlsplit(url or "")
+    return "/" + urlunsplit(("", "", path, query, fragment)).lstrip("/\\")
 
 
 def request_network(env):
@@ -238,11 +247,18 @@ class IrHttp(models.AbstractModel):
             )
         if params.get("idle_logout_closed"):
             return self.env._("Your session ended when its last tab was closed.")
+        if params.get(SSO_REFUSED_ARG) == SSO_REPLAYED:
+            return self.env._(
+                "This sign-in was made before this account was logged out for "
+                "inactivity (an entry of the browser's history, for instance). Sign in "
+                "again through your identity provider."
+            )
         if params.get(SSO_REFUSED_ARG):
             return self.env._(
                 "Your identity provider signed you in without asking who you are, "
                 "after this account was logged out for inactivity. Sign in again: "
-                "the provider will ask for your credentials."
+                "the provider will ask for your credentials (if it does not, sign out "
+                "there first)."
             )
         return ""
 
@@ -452,6 +468,9 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _authenticate(cls, endpoint):
         session = request.session
+        # A cookie naming a session gone from the store (ended away from its browser).
+        if session.is_new and request.cookies.get("session_id") and not session.uid:
+            cls._idle_logout_returning(endpoint)
         if session.uid and session.get(CLOSED_KEY):
             cls._idle_logout_after_closing(endpoint)
         # Matched once per request, only where there are trusted networks.
@@ -510,6 +529,29 @@ class IrHttp(models.AbstractModel):
             cls._idle_logout_refuse(endpoint, "last_tab_closed")
 
     @classmethod
+    def _idle_logout_returning(cls, endpoint):
+        """A browser opens a page with the cookie of a session that ended with its last
+        tab: it goes through the identity provider's logout its SSO bridge kept (see
+        `SSO_KEY`) to the login page, and its next single sign-on proves the person."""
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        page = (
+            endpoint.routing["type"] == "http"
+            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+        )
+        if not (settings.enabled and settings.end_on_last_tab_closed and page):
+            return
+        tabs = request.env["idle_user_logout.tab"]
+        sso = tabs._take_provider_logout(request.cookies["session_id"])
+        if not sso:
+            return
+        request.session[REAUTH_KEY] = True
+        request.session[SSO_KEY] = sso
+        back = request.httprequest.full_path.rstrip("?")
+        ir_http = request.env["ir.http"]
+        login = ir_http._idle_logout_login_url("last_tab_closed", back, None)
+        werkzeug.exceptions.abort(ir_http._idle_logout_exit(login))
+
+    @classmethod
     def _idle_logout_enforce(cls, endpoint, outside=False):
         """Acts on the server's verdict: refuses the session, or stamps its activity
         (by the user's rule `outside` the trusted networks or not)."""
@@ -548,9 +590,7 @@ class IrHttp(models.AbstractModel):
             back = request.httprequest.full_path.rstrip("?")
             ir_http = request.env["ir.http"]
             login = ir_http._idle_logout_login_url(reason, back, user_id)
-            werkzeug.exceptions.abort(
-                request.redirect(ir_http._idle_logout_exit(login))
-            )
+            werkzeug.exceptions.abort(ir_http._idle_logout_exit(login))
 
     @api.model
     def _idle_logout_sign_on_refused(self, target):
@@ -558,10 +598,11 @@ class IrHttp(models.AbstractModel):
         provider buttons asking for a fresh authentication, then `target` (a URL the
         sign-in was to lead to). None when the sign-in was not refused here."""
         session = request.session
-        if not session.pop(SSO_REFUSED_KEY, None):
+        refused = session.pop(SSO_REFUSED_KEY, None)
+        if not refused:
             return None
         session[REAUTH_KEY] = True
-        params = {SSO_REFUSED_ARG: 1}
+        params = {SSO_REFUSED_ARG: refused}
         _scheme, _netloc, path, query, _fragment = urlsplit(target or "")
         if path:
             params["redirect"] = f"{path}?{query}" if query else path
@@ -569,6 +610,7 @@ class IrHttp(models.AbstractModel):
 
     @api.model
     def _idle_logout_exit(self, login_url):
-        """Where a browser the addon logged out goes: the login page; an SSO bridge may
-        send it through its identity provider's logout first (see `SSO_KEY`)."""
-        return login_url
+        """The redirect of a browser the addon logged out: to the login page
+        (`login_url`, on this server); an SSO bridge may send it through its identity
+        provider's logout first (see `SSO_KEY`), the only way off the server."""
+        return request.redirect(login_url, 303)

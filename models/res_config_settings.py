@@ -291,8 +291,9 @@ class ResConfigSettings(models.TransientModel):
             settings.idle_logout_sso_summary = summary
 
     def _idle_logout_sso_lines(self):
-        """One line per enabled identity provider; the SSO bridges add theirs."""
-        return []
+        """One line per SSO module installed without its bridge, then one per enabled
+        identity provider (the SSO bridges add theirs)."""
+        return self.env["ir.module.module"]._idle_logout_missing_bridges()
 
     def _idle_logout_users_label(self, count):
         if count == 1:

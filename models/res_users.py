@@ -12,6 +12,7 @@ from .ir_http import (
     REAUTH_KEY,
     SEEN_KEY,
     SSO_REFUSED_KEY,
+    SSO_REPLAYED,
     keepalive_seconds,
     request_device,
     request_network,
@@ -19,6 +20,8 @@ from .ir_http import (
 from .res_config_settings import warning_fits
 from .res_groups import EXEMPT
 
+# Provider clocks drift; below the 1-min shortest timeout, this lets no passer-by in.
+CLOCK_LEEWAY_SECONDS = 5
 # What the pages of a user hear when their rule changes; no values: the addon is off.
 RULE_CHANGED = "idle_user_logout/rule"
 # The rule values of the user's pages outside the trusted networks, in the values above.
@@ -40,33 +43,41 @@ class ResUsers(models.Model):
         "provider after it.",
     )
 
-    def _idle_logout_authenticated_since_ended(self, authenticated_at):
+    def _idle_logout_authenticated_since_ended(
+        self, authenticated_at, leeway=CLOCK_LEEWAY_SECONDS
+    ):
         """Whether an identity provider's authentication of this user at
         `authenticated_at` (epoch seconds; None when it does not say) came after the
         addon last logged them out: else its single sign-on could put a passer-by back
-        into their session."""
+        into their session. `leeway`: for the clock `authenticated_at` comes from."""
         self.ensure_one()
         ended = self.sudo().idle_logout_ended_at
         if not (
             ended and self.env["res.config.settings"]._idle_logout_settings().enabled
         ):
             return True
-        # To the second, as both are kept: a fresh authentication in that second counts.
-        return bool(authenticated_at) and authenticated_at >= calendar.timegm(
-            ended.timetuple()
-        )
+        ended_at = calendar.timegm(ended.timetuple())
+        return bool(authenticated_at) and authenticated_at >= ended_at - leeway
 
-    def _idle_logout_check_fresh_sign_on(self, authenticated_at):
+    def _idle_logout_check_fresh_sign_on(
+        self, authenticated_at, replayed=False, leeway=CLOCK_LEEWAY_SECONDS
+    ):
         """Refuses a single sign-on of this user that does not come from an
         authentication after the addon last logged them out (see
         `_idle_logout_authenticated_since_ended`): the SSO bridge's sign-in route then
         leads to the login page (`ir.http._idle_logout_sign_on_refused`). Called
-        before the sign-in stores anything a session could be opened with."""
-        if self._idle_logout_authenticated_since_ended(authenticated_at):
+        before the sign-in stores anything a session could be opened with.
+
+        :param bool replayed: `authenticated_at` is when the sign-in's token was
+            issued or first used (no provider says when the person authenticated): a
+            refusal says the sign-in is an older one, replayed
+        :param int leeway: seconds the clock of `authenticated_at` may be behind
+        """
+        if self._idle_logout_authenticated_since_ended(authenticated_at, leeway):
             return
         settings = self.env["res.config.settings"]._idle_logout_settings()
         if request:
-            request.session[SSO_REFUSED_KEY] = True
+            request.session[SSO_REFUSED_KEY] = SSO_REPLAYED if replayed else 1
             if settings.audit:
                 # The sign-in route catches the refusal: this row is kept.
                 network = request_network(self.env)

@@ -13,3 +13,5 @@ from . import test_translations
 from . import test_verdict
 from . import test_last_tab
 from . import test_networks
+from . import test_redirects
+from . import test_sso_bridges

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The wheel and the Odoo Apps zip of the addon: its own tracked files and its bridges
-# (bridges/, to add to the addons path), never the tooling around it (tools/, e2e/,
-# bench/, Makefile, dotfiles); the same wheel as a plain `pip wheel .`.
+# The wheel and the Odoo Apps zip of the addon: its own tracked files, and its bridges
+# (bridges/) beside it as addons of their own, never the tooling around it (tools/,
+# e2e/, bench/, Makefile, dotfiles); the same wheel as a plain `pip wheel .`.
 # Needs tools/setup.sh first (`make dist` runs it).
 set -euo pipefail
 # shellcheck source=tools/paths.sh

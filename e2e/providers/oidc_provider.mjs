@@ -1,7 +1,8 @@
 // A real OpenID Connect provider for the e2e tier: the certified `oidc-provider` (npm,
 // tools/package.json), with its own login form and session cookie. Two clients for the
 // Odoo servers given: `odoo`, as providers are, and `lax`, whose sign-ins ignore
-// prompt=login and max_age (a provider that does not honour them).
+// prompt=login and max_age (a provider that does not honour them). Both always say in
+// their ID tokens when the person authenticated (auth_time), as Okta and Keycloak do.
 // Usage: node oidc_provider.mjs <port> <odoo base URL>...
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,6 +27,7 @@ const client = (clientId) => ({
     post_logout_redirect_uris: odooUrls.map((url) => `${url}/idle_user_logout/provider_logout`),
     response_types: ["code"],
     grant_types: ["authorization_code"],
+    require_auth_time: true,
 });
 
 const provider = new Provider(`http://127.0.0.1:${port}`, {

@@ -4,6 +4,9 @@ import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.idle_user_logout.models.ir_http import REAUTH_KEY
 
 # Where the provider sends the browser back after its logout (to register there).
 POST_LOGOUT_PATH = "/idle_user_logout/provider_logout"
@@ -12,6 +15,21 @@ PROVIDER_DOWN_ARG = "idle_logout_provider_down"
 DISCOVERY_PATH = ".well-known/openid-configuration"
 # The provider is asked at most this long, at the logout and when its document is read.
 PROVIDER_TIMEOUT_S = 3
+# How a provider is asked to authenticate the person again after an idle logout, and
+# what its authorization link gets then (OpenID Connect Core 1.0, 3.1.2.1).
+REAUTH_PARAMS = {
+    "prompt_login": {"prompt": "login", "max_age": "0"},
+    "max_age": {"max_age": "0"},
+    "select_account": {"prompt": "select_account"},
+    "none": {},
+}
+ASKING = ("prompt_login", "max_age")
+# What providers document, by the host of their authorization endpoint: Google takes
+# no prompt=login (an error page), Odoo.com publishes nothing.
+REAUTH_BY_HOST = {"google.com": "select_account", "odoo.com": "none"}
+# Session key: the providers that answered an error to a link asking for a new
+# authentication; their buttons ask nothing more of them (never a lockout).
+DECLINED_KEY = "idle_logout_sso_declined"
 
 
 def discovery_urls(auth_endpoint):
@@ -30,8 +48,59 @@ def discovery_urls(auth_endpoint):
     ]
 
 
+def default_reauth(auth_endpoint):
+    """How a provider is asked after an idle logout, from what its host documents."""
+    host = urlsplit(auth_endpoint or "").hostname or ""
+    for domain, reauth in REAUTH_BY_HOST.items():
+        if host == domain or host.endswith(f".{domain}"):
+            return reauth
+    return "prompt_login"
+
+
 class AuthOauthProvider(models.Model):
     _inherit = "auth.oauth.provider"
+
+    idle_logout_reauth = fields.Selection(
+        [
+            ("prompt_login", "Authenticate again (prompt=login, max_age=0)"),
+            ("max_age", "A new authentication (max_age=0 only)"),
+            ("select_account", "Choose the account (prompt=select_account)"),
+            ("none", "Nothing"),
+        ],
+        string="After an Idle Logout, Ask",
+        compute="_compute_idle_logout_reauth",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="What the provider's button asks it after an idle logout, as the provider "
+        "documents it: Google knows only prompt=select_account (its account chooser, "
+        "no new authentication) and shows an error page for prompt=login; authentik "
+        "and AD FS may ignore max_age=0. Set from its authorization URL.",
+    )
+    idle_logout_auth_time = fields.Selection(
+        [("sent", "Sends It"), ("missing", "Never Sends It")],
+        string="auth_time in Its ID Tokens",
+        help="Learned from its ID tokens, or set here. A provider that never sends "
+        "auth_time (Entra ID without that optional claim) cannot be checked: after an "
+        "idle logout, a sign-in through it needs an ID token issued after the logout.",
+    )
+    idle_logout_has_id_token = fields.Boolean(
+        "Gives ID Tokens", compute="_compute_idle_logout_has_id_token"
+    )
+    idle_logout_holds = fields.Selection(
+        [
+            ("checked", "Asks to authenticate again (checked on the server)"),
+            ("asked", "Asks, not checked"),
+            ("cannot_ask", "Cannot ask"),
+        ],
+        string="After an Idle Logout",
+        compute="_compute_idle_logout_holds",
+        help="Checked: the ID token must say that the person authenticated after the "
+        "logout (auth_time). Not checked: only a token issued or first used after the "
+        "logout is taken. Cannot ask: whoever sits at the computer while the person's "
+        "session at the provider is open gets back in.",
+    )
 
     idle_logout_end_session = fields.Boolean(
         "End Its Session at an Idle Logout",
@@ -51,13 +120,6 @@ class AuthOauthProvider(models.Model):
         help="Register it at the provider: the browser comes back there after the "
         "provider's logout, and goes on to the login page.",
     )
-    idle_logout_checked = fields.Boolean(
-        "Fresh Authentication Checked",
-        compute="_compute_idle_logout_checked",
-        help="Whether the server can check that a sign-in after an idle logout comes "
-        "from a new authentication: only with an ID token (its auth_time), that is "
-        "OpenID Connect (OCA auth_oidc), not plain OAuth 2.0.",
-    )
 
     def _compute_idle_logout_post_logout_uri(self):
         for provider in self:
@@ -65,11 +127,67 @@ class AuthOauthProvider(models.Model):
                 provider.get_base_url() + POST_LOGOUT_PATH
             )
 
-    def _compute_idle_logout_checked(self):
+    @api.depends("auth_endpoint")
+    def _compute_idle_logout_reauth(self):
         for provider in self:
-            provider.idle_logout_checked = provider._fields.get("flow") and (
-                provider.flow in ("id_token", "id_token_code")
-            )
+            provider.idle_logout_reauth = default_reauth(provider.auth_endpoint)
+
+    def _compute_idle_logout_has_id_token(self):
+        """Plain OAuth 2.0 gives an access token only (OCA auth_oidc's bridge says
+        which of its flows give an ID token)."""
+        self.idle_logout_has_id_token = False
+
+    @api.depends(
+        "idle_logout_reauth", "idle_logout_auth_time", "idle_logout_has_id_token"
+    )
+    def _compute_idle_logout_holds(self):
+        for provider in self:
+            if provider.idle_logout_reauth not in ASKING:
+                provider.idle_logout_holds = "cannot_ask"
+            elif provider.idle_logout_has_id_token and (
+                provider.idle_logout_auth_time != "missing"
+            ):
+                provider.idle_logout_holds = "checked"
+            else:
+                provider.idle_logout_holds = "asked"
+
+    def _idle_logout_asked(self):
+        """Whether this browser's sign-in through the provider was asked for a new
+        authentication (a logout by the addon, and no error from it since)."""
+        session = request.session if request else {}
+        return bool(
+            session.get(REAUTH_KEY)
+            and self.idle_logout_reauth in ASKING
+            and self.id not in session.get(DECLINED_KEY, [])
+        )
+
+    def _idle_logout_learn(self, claims):
+        """What the provider's ID tokens say of auth_time: it sends it once a token
+        has it; it never does when a token asked for one has none (max_age=0 makes
+        it required, OpenID Connect Core 1.0, 3.1.2.1)."""
+        if claims.get("auth_time"):
+            learned = "sent"
+        elif not self.idle_logout_auth_time and self._idle_logout_asked():
+            learned = "missing"
+        else:
+            return
+        if self.idle_logout_auth_time != learned:
+            self.sudo().idle_logout_auth_time = learned
+
+    def _idle_logout_check_sign_on(self, user, claims, access_token, expires_in):
+        """After an idle logout of `user`, refuses a sign-in through the provider that
+        may not come from the person: checked, from an authentication before it
+        (auth_time); else made with a token issued (iat) or first used before it, an
+        older sign-in replayed (the browser's history)."""
+        if self.idle_logout_holds == "checked":
+            user._idle_logout_check_fresh_sign_on(claims.get("auth_time"))
+        elif self.idle_logout_has_id_token:
+            user._idle_logout_check_fresh_sign_on(claims.get("iat"), replayed=True)
+        else:
+            tokens = self.env["idle_user_logout.oauth_token"]
+            first_used = tokens._first_used(user, access_token, expires_in)
+            # Odoo's own clock: no leeway.
+            user._idle_logout_check_fresh_sign_on(first_used, replayed=True, leeway=0)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -9,10 +9,11 @@ class IrHttp(models.AbstractModel):
 
     @api.model
     def _idle_logout_exit(self, login_url):
-        """Through the identity provider's logout, when its administrator chose so."""
-        login_url = super()._idle_logout_exit(login_url)
+        """Through the identity provider's logout, when its administrator chose so: the
+        one redirect off the server, to the End Session URL built here."""
         sso = request.session.pop(SSO_KEY, None) or {}
         provider = self.env["auth.oauth.provider"].sudo().browse(sso.get("provider"))
         if not (provider.exists() and provider.idle_logout_end_session):
-            return login_url
-        return provider._idle_logout_end_session_url(sso.get("id_token"), login_url)
+            return super()._idle_logout_exit(login_url)
+        url = provider._idle_logout_end_session_url(sso.get("id_token"), login_url)
+        return request.redirect(url, 303, local=False)

@@ -5,29 +5,43 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     def _idle_logout_sso_lines(self):
-        """OAuth 2.0 and OpenID Connect providers: asked again always; checked with an
-        ID token only; their session ended when chosen."""
+        """OAuth 2.0 and OpenID Connect providers: what holds after an idle logout, in
+        plain words; their session ended when chosen."""
         lines = super()._idle_logout_sso_lines()
         providers = (
             self.env["auth.oauth.provider"].sudo().search([("enabled", "=", True)])
         )
         for provider in providers:
-            if provider.idle_logout_checked:
-                line = self.env._(
-                    "%(provider)s: asked to authenticate the person again "
-                    "(prompt=login, max_age=0), and checked: a sign-in from an older "
-                    "authentication (the ID token's auth_time) is refused.",
-                    provider=provider.name,
-                )
-            else:
-                line = self.env._(
-                    "%(provider)s: asked to authenticate the person again "
-                    "(prompt=login, max_age=0), not checked: plain OAuth 2.0 gives no "
-                    "ID token, so a provider that ignores the request signs the "
-                    "person in. Use OpenID Connect (OCA auth_oidc) to have it checked.",
-                    provider=provider.name,
-                )
+            line = self._idle_logout_provider_line(provider)
             if provider.idle_logout_end_session:
                 line += " " + self.env._("Its own session is ended too.")
             lines.append(line)
         return lines
+
+    def _idle_logout_provider_line(self, provider):
+        name = provider.name
+        if provider.idle_logout_holds == "checked":
+            return self.env._(
+                "%(provider)s: asks the person to authenticate again (checked on the "
+                "server).",
+                provider=name,
+            )
+        if provider.idle_logout_holds == "cannot_ask":
+            return self.env._(
+                "%(provider)s: cannot ask: whoever sits at the computer while the "
+                "person's %(provider)s session is open gets back in.",
+                provider=name,
+            )
+        if provider.idle_logout_has_id_token:
+            return self.env._(
+                "%(provider)s: asks, not checked: its ID tokens never say when the "
+                "person authenticated (auth_time). Only a token issued after the "
+                "logout is taken.",
+                provider=name,
+            )
+        return self.env._(
+            "%(provider)s: asks, not checked: plain OAuth 2.0 never says when the "
+            "person authenticated (OpenID Connect, OCA auth_oidc, does). Only an "
+            "access token not used before the logout is taken.",
+            provider=name,
+        )

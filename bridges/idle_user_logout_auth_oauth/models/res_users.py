@@ -4,7 +4,7 @@ from odoo.http import request
 from odoo.addons.idle_user_logout.models.ir_http import SSO_KEY
 
 # Where the validated claims of an OpenID Connect login carry its raw ID token (put
-# there by idle_user_logout_auth_oidc): its auth_time is checked; the logout's hint.
+# there by idle_user_logout_auth_oidc): its claims are checked; the logout's hint.
 ID_TOKEN = "idle_logout_id_token"
 
 
@@ -14,7 +14,10 @@ class ResUsers(models.Model):
     @api.model
     def _auth_oauth_signin(self, provider, validation, params):
         id_token = validation.pop(ID_TOKEN, None)
-        if id_token:
+        if self.env["res.config.settings"]._idle_logout_settings().enabled:
+            oauth_provider = self.env["auth.oauth.provider"].browse(provider)
+            if id_token:
+                oauth_provider._idle_logout_learn(validation)
             user = self.search(
                 [
                     ("oauth_uid", "=", validation["user_id"]),
@@ -22,7 +25,12 @@ class ResUsers(models.Model):
                 ]
             )
             if user:
-                user._idle_logout_check_fresh_sign_on(validation.get("auth_time"))
+                oauth_provider._idle_logout_check_sign_on(
+                    user,
+                    validation,
+                    params.get("access_token"),
+                    params.get("expires_in"),
+                )
         login = super()._auth_oauth_signin(provider, validation, params)
         if id_token and request:
             request.session[SSO_KEY] = {"provider": provider, "id_token": id_token}

@@ -95,31 +95,29 @@ class TestIdleLogoutSingleSignOn(JsonRpcMixin, HttpCase):
         self.assertTrue(self.asks_fresh_authentication())
         self.assertTrue(self.user.idle_logout_ended_at)
 
-    def sign_in(self, auth_time):
+    def sign_in(self, **claims):
         """The sign-in of the user through the provider, as OCA auth_oidc makes it once
         the provider's ID token is verified: its claims, with the token itself."""
-        validation = {"user_id": "ann", "auth_time": auth_time, ID_TOKEN: "token"}
+        validation = {"user_id": "ann", **claims, ID_TOKEN: "token"}
         return self.env["res.users"]._auth_oauth_signin(
             self.provider.id, validation, {"access_token": "access", "state": "{}"}
         )
 
     def test_a_sign_in_from_an_authentication_before_the_logout_is_refused(self):
-        self.assertEqual(self.sign_in(auth_time=None), "idle_sso", "none since")
+        self.assertEqual(self.sign_in(), "idle_sso", "none since")
         self.user.sudo().idle_logout_ended_at = "2026-12-01 10:00:00"
         logged_out_at = 1796119200  # 2026-12-01 10:00:00 UTC
-        for auth_time in (None, logged_out_at - 3600, logged_out_at - 1):
+        for auth_time in (None, logged_out_at - 3600, logged_out_at - 60):
             with self.assertRaises(AccessDenied, msg=auth_time):
-                self.sign_in(auth_time)
-        self.assertEqual(self.sign_in(logged_out_at), "idle_sso", "that second")
-        self.assertEqual(self.user.sudo().oauth_access_token, "access")
-
-    def test_plain_oauth_cannot_be_checked_and_is_not(self):
-        self.user.sudo().idle_logout_ended_at = "2026-12-01 10:00:00"
-        validation = {"user_id": "ann"}
-        login = self.env["res.users"]._auth_oauth_signin(
-            self.provider.id, validation, {"access_token": "access", "state": "{}"}
+                self.sign_in(auth_time=auth_time, iat=logged_out_at + 60)
+        self.assertEqual(self.sign_in(auth_time=logged_out_at), "idle_sso")
+        self.assertEqual(self.provider.idle_logout_auth_time, "sent", "learned")
+        self.assertEqual(
+            self.sign_in(auth_time=logged_out_at - 3),
+            "idle_sso",
+            "the provider's clock a few seconds behind",
         )
-        self.assertEqual(login, "idle_sso")
+        self.assertEqual(self.user.sudo().oauth_access_token, "access")
 
     def test_the_login_page_says_why_single_sign_on_did_not_go_as_usual(self):
         page = self.url_open("/web/login?idle_logout_sso=1").text
@@ -162,14 +160,25 @@ class TestIdleLogoutSingleSignOn(JsonRpcMixin, HttpCase):
             "https://kc.example.com/realms/acme/.well-known/openid-configuration",
         )
 
-    def test_the_settings_say_what_the_next_sign_in_does(self):
-        plain = self.provider.copy({"name": "Plain OAuth", "flow": "access_token"})
-        plain.enabled = True
+    def test_the_settings_say_what_holds_after_an_idle_logout(self):
+        copy = self.provider.copy
+        copy({"name": "Plain OAuth", "flow": "access_token", "enabled": True})
+        copy({"name": "Entra", "idle_logout_auth_time": "missing", "enabled": True})
+        copy({"name": "Gmail", "idle_logout_reauth": "select_account", "enabled": True})
         summary = self.env["res.config.settings"].create({}).idle_logout_sso_summary
-        self.assertIn("Company IdP: asked to authenticate the person again", summary)
-        self.assertIn("and checked", summary)
-        self.assertIn("Plain OAuth: asked to authenticate the person again", summary)
-        self.assertIn("not checked: plain OAuth 2.0 gives no ID token", summary)
+        lines = summary.splitlines()
+        self.assertIn(
+            "Company IdP: asks the person to authenticate again (checked on the "
+            "server).",
+            lines,
+        )
+        self.assertIn("Plain OAuth: asks, not checked: plain OAuth 2.0", summary)
+        self.assertIn("Entra: asks, not checked: its ID tokens never say", summary)
+        self.assertIn(
+            "Gmail: cannot ask: whoever sits at the computer while the person's Gmail "
+            "session is open gets back in.",
+            lines,
+        )
 
     def test_the_login_page_says_it_in_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")

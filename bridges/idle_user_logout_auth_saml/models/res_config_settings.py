@@ -11,9 +11,8 @@ class ResConfigSettings(models.TransientModel):
         )
         lines += [
             self.env._(
-                "%(provider)s (SAML): asked to authenticate the person again "
-                '(ForceAuthn="true"), and checked: a sign-in from an older '
-                "authentication (the assertion's AuthnInstant) is refused.",
+                "%(provider)s (SAML): asks the person to authenticate again (checked "
+                "on the server).",
                 provider=provider.name,
             )
             for provider in providers
