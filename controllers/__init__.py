@@ -1,3 +1,4 @@
 from . import draft
+from . import home
 from . import session
 from . import tabs

@@ -1,3 +1,6 @@
+"""The routes of drafts: a page leaving for inactivity keeps a form it could not save,
+and the form opened again takes its draft back, once (see `idle_user_logout.draft`)."""
+
 from odoo import http
 from odoo.http import request
 

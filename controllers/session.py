@@ -1,17 +1,21 @@
+"""The logout route, which every tab leaving takes: the session ends where the addon
+ends sessions, and the browser lands on the login page saying why (see
+`models/login_page.py`), back to the page it was on after the login."""
+
 from odoo import http
 from odoo.http import request
 
 from odoo.addons.web.controllers.session import Session
 
-from ..models.ir_http import (
+from ..models.login_page import (
     BROWSER_REASONS,
     LOGOUT_REASONS,
     MINUTES_ARG,
     REASON_ARG,
-    REAUTH_KEY,
     local_url,
-    log_out_for_the_addon,
+    login_url,
 )
+from ..models.single_sign_on import REAUTH_KEY, log_out_for_the_addon
 
 
 class IdleLogoutSession(Session):
@@ -22,19 +26,19 @@ class IdleLogoutSession(Session):
         reason = request.httprequest.args.get(REASON_ARG)
         page_minutes = request.httprequest.args.get(MINUTES_ARG, type=int)
         session = request.session
-        ir_http = request.env["ir.http"]
+        session_end = request.env["idle_user_logout.session_end"]
         # Ended by the addon now (idle, lifetime), or already (the server's refusal).
         by_the_addon = reason in BROWSER_REASONS or bool(session.get(REAUTH_KEY))
         if session.uid and (reason in BROWSER_REASONS or not by_the_addon):
             ending = reason if reason in BROWSER_REASONS else "logout"
-            ir_http._idle_logout_ending(session.uid, session.sid, ending)
+            session_end._ending(session.uid, session.sid, ending)
         # A page loaded before an upgrade sends the login page itself.
         if reason in LOGOUT_REASONS and not redirect.startswith("/web/login"):
-            redirect = ir_http._idle_logout_login_url(
-                reason, redirect, session.uid, page_minutes
+            redirect = login_url(
+                request.env, reason, redirect, session.uid, page_minutes
             )
         if not by_the_addon:
             return super().logout(redirect=redirect)
         log_out = super().logout
         log_out_for_the_addon(session, lambda: log_out(redirect=redirect))
-        return ir_http._idle_logout_exit(local_url(redirect))
+        return session_end._exit(local_url(redirect))

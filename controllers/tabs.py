@@ -1,7 +1,12 @@
+"""What a page says of itself without being activity: that it closes (a session that
+ends with its last tab, see `idle_user_logout.tab`), or where it comes from (its
+network, after the trusted networks changed)."""
+
 from odoo import http
 from odoo.http import request
 
-from ..models.ir_http import PING_PATH, TAB_CLOSED_PATH
+from ..models.idle_user_logout_network import PING_PATH
+from ..models.idle_user_logout_tab import TAB_CLOSED_PATH
 
 
 class IdleLogoutTabs(http.Controller):

@@ -545,9 +545,9 @@ def session_store(server):
 
 def stored_session(server, session_id):
     """The session as `server` stored it, its store, and the names of the addon's login
-    and idle stamps, as models/ir_http.py has them."""
+    and idle stamps, as models/idle_user_logout_session.py has them."""
     store = session_store(server)
-    from odoo.addons.idle_user_logout.models.ir_http import (
+    from odoo.addons.idle_user_logout.models.idle_user_logout_session import (
         LOGIN_KEY,
         SEEN_KEY,
     )

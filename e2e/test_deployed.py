@@ -50,7 +50,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 IDLE_NOTICE = "You were logged out after 1 min of inactivity."
 # A page every internal user may open: the contacts.
 CONTACTS = "/odoo/action-base.action_partner_form"
-# How long a session outlives its last tab (models/ir_http.py).
+# How long a session outlives its last tab (models/idle_user_logout_tab.py).
 LAST_TAB_GRACE_S = 10
 
 

@@ -1,3 +1,7 @@
+"""The unsaved changes of a form that could not be saved when its page left for
+inactivity, kept as a private draft of its user and given back, once, when the user
+opens that form again; never a secret, never a file, never over someone's later save."""
+
 import json
 from datetime import timedelta
 

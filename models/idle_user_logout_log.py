@@ -1,3 +1,7 @@
+"""The record of every session end (an option): who, why, when, after how long, under
+which timeout and from which device; a session known only by a digest, kept a year by
+default."""
+
 import hashlib
 from datetime import datetime, timedelta, timezone
 

@@ -1,13 +1,25 @@
+"""Trusted networks, whose requests may use the group rules marked "only from trusted
+networks", and a session followed as its requests move in or out of them: its pages
+hear of it with the rule that holds there, and look again when the networks change."""
+
 import ipaddress
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.http import request
 from odoo.tools import ormcache
 
 # A request from none of the trusted networks (when there are some).
 OUTSIDE = ""
 # What the pages of the users hear when the trusted networks change: they look again.
 NETWORKS_CHANGED = "idle_user_logout/networks"
+# What the pages of a session hear when its network changed (in or out of the trusted
+# ones), with the rule that holds there.
+NETWORK_CHANGED = "idle_user_logout/network"
+# Session key: whether the session's last request came from outside trusted networks.
+OUTSIDE_KEY = "idle_logout_outside"
+# A request of a page that is no activity: the server sees the network it comes from.
+PING_PATH = "/idle_user_logout/ping"
 
 
 def address_in(address, networks):
@@ -136,3 +148,31 @@ class IdleUserLogoutNetwork(models.Model):
         `OUTSIDE`, or None when there are no trusted networks (every rule holds)."""
         networks = self._trusted()
         return address_in(address, networks) if networks else None
+
+    @api.model
+    def _of_request(self):
+        """Where the current request comes from (see `_of_address`). Called on the
+        caller's environment: a request without a database (an authentication) has none
+        of its own."""
+        return self._of_address(request.httprequest.remote_addr)
+
+    @api.model
+    def _follow_request(self):
+        """A session whose requests move in or out of the trusted networks: its pages
+        hear of it, with the rule that holds there now. Returns whether the current
+        request comes from outside them."""
+        session = request.session
+        outside = self._of_request() == OUTSIDE
+        known = session.get(OUTSIDE_KEY)
+        session[OUTSIDE_KEY] = outside
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if known is None or known == outside or not settings.enabled:
+            return outside
+        user = self.env["res.users"].sudo().browse(session.uid)
+        if user._is_internal():
+            values = user._idle_logout_rule_values(settings, outside)
+            message = {**values, "idle_logout_outside": outside}
+            self.env["idle_user_logout.session"]._tell(
+                session.sid, NETWORK_CHANGED, message
+            )
+        return outside

@@ -1,17 +1,36 @@
 """The open tabs of sessions that end with their last tab (an option for shared
 computers): the server counts the pages it served and the pages that said they closed,
-so no message racing another decides it, and a tab frozen in the background counts."""
+so no message racing another decides it, and a tab frozen in the background counts. A
+session ends the grace after its last tab closed, and its browser coming back goes
+through its identity provider's logout."""
 
 import hashlib
 import secrets
 import time
 from datetime import timedelta
 
+import werkzeug.exceptions
+
 from odoo import api, fields, models
-from odoo.http import STORED_SESSION_BYTES, get_session_max_inactivity, root
+from odoo.http import (
+    STORED_SESSION_BYTES,
+    get_session_max_inactivity,
+    request,
+    root,
+)
 from odoo.tools import SQL
 
-from .ir_http import CLOSED_KEY, LAST_TAB_GRACE_SECONDS, LOGIN_KEY, SSO_KEY
+from .idle_user_logout_session import LOGIN_KEY
+from .login_page import login_url
+from .single_sign_on import REAUTH_KEY, SSO_KEY
+
+# Session key holding when the last open page of the session closed, and where a page
+# says it closes.
+CLOSED_KEY = "idle_logout_closed"
+TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
+# How long after its last page closed a session may still be used: a reload or a page
+# opened meanwhile keeps it.
+LAST_TAB_GRACE_SECONDS = 10
 
 
 def sid_hash(sid):
@@ -128,16 +147,64 @@ class IdleUserLogoutTab(models.Model):
                 order="last_activity desc",
             )
         )
-        ir_http = self.env["ir.http"]
+        session_end = self.env["idle_user_logout.session_end"]
         for identifier in identifiers:
             device = devices.filtered(
                 lambda log, i=identifier: log.session_identifier == i
             )
             if device:
-                ir_http._idle_logout_ended_device(device[0], "last_tab_closed")
+                session_end._ended_away(device[0], "last_tab_closed")
         devices.write({"revoked": True})
         self._forget(identifiers, keep_provider_logout=True)
-        ir_http._idle_logout_session_ended(identifiers)
+        session_end._tell_ended(identifiers)
+
+    @api.model
+    def _request_after_closing(self, endpoint):
+        """A request after the last page of the session closed: refused past the
+        grace, unless a page of it was served since (a reload, another tab)."""
+        if request.httprequest.path == TAB_CLOSED_PATH:
+            return
+        session = request.session
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not (settings.enabled and settings.end_on_last_tab_closed):
+            session.pop(CLOSED_KEY)
+            return
+        past_grace = time.time() - session[CLOSED_KEY] > LAST_TAB_GRACE_SECONDS
+        # A cursor of its own: the request may be read-only, a refusal rolls it back.
+        with self.env.registry.cursor() as cr:
+            tabs = self.env(cr=cr, su=True)[self._name]
+            identifier = session.sid[:STORED_SESSION_BYTES]
+            if tabs._open_tab_exists(identifier):
+                session.pop(CLOSED_KEY)
+                return
+            if past_grace:
+                tabs._forget([identifier])
+        if past_grace:
+            self.env["idle_user_logout.session_end"]._refuse(
+                endpoint, "last_tab_closed"
+            )
+
+    @api.model
+    def _browser_back(self, endpoint):
+        """A browser opens a page with the cookie of a session that ended with its last
+        tab: it goes through the identity provider's logout its SSO bridge kept (see
+        `SSO_KEY`) to the login page, and its next single sign-on proves the person."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        page = (
+            endpoint.routing["type"] == "http"
+            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+        )
+        if not (settings.enabled and settings.end_on_last_tab_closed and page):
+            return
+        sso = self._take_provider_logout(request.cookies["session_id"])
+        if not sso:
+            return
+        request.session[REAUTH_KEY] = True
+        request.session[SSO_KEY] = sso
+        back = request.httprequest.full_path.rstrip("?")
+        login = login_url(self.env, "last_tab_closed", back, None)
+        session_end = self.env["idle_user_logout.session_end"]
+        werkzeug.exceptions.abort(session_end._exit(login))
 
     @api.model
     def _forget(self, identifiers, keep_provider_logout=False):

@@ -1,3 +1,7 @@
+"""The SSO bridges (bridges/ folder): installed at each install and upgrade of the addon
+where their two sides are, and what the settings say of a single sign-on module left
+without its bridge."""
+
 from odoo import api, models
 
 # The single sign-on modules, and the bridge of each, in the addon's bridges/ folder.

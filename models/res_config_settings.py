@@ -1,103 +1,27 @@
-import math
+"""The Auto Logout block of General Settings: its fields, read from and written to
+their parameters (see `policy`), the checks of what is entered, and the buttons of its
+boxes. Who gets which timeout is said by the rules (`res.users`)."""
+
 import time
-from collections import Counter
-from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import ormcache, str2bool
+from odoo.tools import ormcache
 
-ENABLED_PARAM = "idle_user_logout.enabled"
-TIMEOUT_PARAM = "idle_user_logout.timeout_minutes"
-SERVER_ENFORCEMENT_PARAM = "idle_user_logout.server_enforcement"
-# When the server enforcement was last turned on: older activity stamps count from then.
-ENFORCED_SINCE_PARAM = "idle_user_logout.server_enforcement_since"
-MAX_SESSION_HOURS_PARAM = "idle_user_logout.max_session_hours"
-# When the session lifetime was last turned on: older logins count from then.
-LIFETIME_SINCE_PARAM = "idle_user_logout.max_session_hours_since"
-WARNING_PARAM = "idle_user_logout.warning_seconds"
-AUDIT_PARAM = "idle_user_logout.audit"
-RETENTION_DAYS_PARAM = "idle_user_logout.audit_retention_days"
-POLICY_MAX_PARAM = "idle_user_logout.policy_max_minutes"
-END_ON_LAST_TAB_PARAM = "idle_user_logout.end_on_last_tab_closed"
-# When ending sessions with their last tab was last turned on: older sessions' pages
-# were served uncounted.
-END_ON_LAST_TAB_SINCE_PARAM = "idle_user_logout.end_on_last_tab_closed_since"
-OUTSIDE_TIMEOUT_PARAM = "idle_user_logout.outside_timeout_minutes"
-DEFAULT_TIMEOUT_MINUTES = 15
-MIN_TIMEOUT_MINUTES = 1
-# One year: a larger value means "never" and would overflow the settings column.
-MAX_TIMEOUT_MINUTES = 525600
-MAX_SESSION_HOURS = 8760
-# WCAG 2.2.1: a warning comes at least 20 seconds before the logout.
-MIN_WARNING_SECONDS = 20
-# A year of session ends on record, as auditors ask (PCI DSS 4.0 10.5.1).
-DEFAULT_RETENTION_DAYS = 365
-MAX_RETENTION_DAYS = 36500
-
-
-def clamp(value, default, low, high):
-    """A whole number within bounds, for any stored or entered value."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return default
-    if math.isnan(number):
-        return default
-    return int(max(low, min(number, high)))
-
-
-def clamp_timeout_minutes(value):
-    return clamp(
-        value, DEFAULT_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES, MAX_TIMEOUT_MINUTES
-    )
-
-
-def clamp_session_hours(value):
-    """0 (no lifetime) for anything that is not a positive number of hours."""
-    return clamp(value, 0, 0, MAX_SESSION_HOURS)
-
-
-def clamp_warning_seconds(value):
-    """0 (silent) for anything that is not a positive number, else at least 20 s."""
-    seconds = clamp(value, 0, 0, MAX_TIMEOUT_MINUTES * 60)
-    return max(seconds, MIN_WARNING_SECONDS) if seconds else 0
-
-
-def warning_fits(warning_seconds, timeout_minutes):
-    """Whether a warning can be met: it must come before the logout."""
-    return warning_seconds < timeout_minutes * 60
-
-
-def clamp_retention_days(value):
-    return clamp(value, DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS)
-
-
-class IdleLogoutSettings(NamedTuple):
-    enabled: bool
-    timeout_minutes: int
-    server_enforcement: bool
-    enforced_since: float
-    max_session_hours: int
-    lifetime_since: float
-    warning_seconds: int
-    audit: bool
-    retention_days: int
-    policy_max_minutes: int
-    end_on_last_tab_closed: bool
-    end_on_last_tab_since: float
-    outside_timeout_minutes: int
-
-
-def read_bool(value, default=False):
-    return str2bool(value, default) if value else default
-
-
-def read_time(value):
-    try:
-        return float(value or 0)
-    except ValueError:
-        return 0.0
+from .policy import (
+    DEFAULT_RETENTION_DAYS,
+    DEFAULT_TIMEOUT_MINUTES,
+    MAX_TIMEOUT_MINUTES,
+    clamp_retention_days,
+    clamp_session_hours,
+    clamp_timeout_minutes,
+    clamp_warning_seconds,
+    pages_follow,
+    read_settings,
+    since_params,
+    stored_params,
+    warning_fits,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -194,35 +118,7 @@ class ResConfigSettings(models.TransientModel):
     @ormcache(cache="stable")
     def _idle_logout_settings(self):
         """Effective settings, whatever is stored; cached until parameters change."""
-        get_param = self.env["ir.config_parameter"].sudo().get_param
-        minutes = clamp_timeout_minutes(
-            get_param(TIMEOUT_PARAM) or DEFAULT_TIMEOUT_MINUTES
-        )
-        warning = clamp_warning_seconds(get_param(WARNING_PARAM))
-        return IdleLogoutSettings(
-            enabled=read_bool(get_param(ENABLED_PARAM)),
-            timeout_minutes=minutes,
-            # On unless an administrator turned it off (OWASP: enforced on the server).
-            server_enforcement=read_bool(get_param(SERVER_ENFORCEMENT_PARAM), True),
-            enforced_since=read_time(get_param(ENFORCED_SINCE_PARAM)),
-            max_session_hours=clamp_session_hours(get_param(MAX_SESSION_HOURS_PARAM)),
-            lifetime_since=read_time(get_param(LIFETIME_SINCE_PARAM)),
-            # A stored warning as long as the timeout could never be met: silent.
-            warning_seconds=warning if warning_fits(warning, minutes) else 0,
-            audit=read_bool(get_param(AUDIT_PARAM)),
-            retention_days=clamp_retention_days(
-                get_param(RETENTION_DAYS_PARAM) or DEFAULT_RETENTION_DAYS
-            ),
-            # 0 (none) for anything that is not a positive number of minutes.
-            policy_max_minutes=clamp(
-                get_param(POLICY_MAX_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
-            ),
-            end_on_last_tab_closed=read_bool(get_param(END_ON_LAST_TAB_PARAM)),
-            end_on_last_tab_since=read_time(get_param(END_ON_LAST_TAB_SINCE_PARAM)),
-            outside_timeout_minutes=clamp(
-                get_param(OUTSIDE_TIMEOUT_PARAM), 0, 0, MAX_TIMEOUT_MINUTES
-            ),
-        )
+        return read_settings(self.env["ir.config_parameter"].sudo().get_param)
 
     @api.depends(
         "idle_logout_timeout_minutes",
@@ -230,11 +126,10 @@ class ResConfigSettings(models.TransientModel):
         "idle_logout_outside_timeout_minutes",
     )
     def _compute_idle_logout_rules_summary(self):
-        """How many internal users have each effective timeout, and who is exempt; the
-        same outside the trusted networks, where there are some."""
+        """Who gets which timeout with the values being entered (see
+        `res.users._idle_logout_who_gets_what`)."""
         users = self.env["res.users"].sudo().search([("share", "=", False)])
         stored = self._idle_logout_settings()
-        networks = bool(self.env["idle_user_logout.network"]._trusted())
         for record in self:
             settings = stored._replace(
                 timeout_minutes=clamp_timeout_minutes(
@@ -244,44 +139,11 @@ class ResConfigSettings(models.TransientModel):
                     0, record.idle_logout_outside_timeout_minutes
                 ),
             )
-            timeouts = {
-                user: user._idle_logout_timeout_minutes(settings) for user in users
-            }
-            exempt = users.filtered(lambda user, t=timeouts: t[user] is None)
-            record.idle_logout_rules_summary = self._idle_logout_summary(timeouts)
-            record.idle_logout_outside_summary = networks and self._idle_logout_summary(
-                {
-                    user: user._idle_logout_timeout_minutes(settings, True)
-                    for user in users
-                }
-            )
-            record.idle_logout_exempt_user_ids = exempt
-            record.idle_logout_nobody_logged_out = bool(users) and exempt == users
-            maximum = record.idle_logout_policy_max_minutes
-            record.idle_logout_beyond_policy_user_ids = maximum > 0 and users.filtered(
-                lambda user, t=timeouts, m=maximum: t[user] is None or t[user] > m
-            )
-
-    def _idle_logout_summary(self, timeouts):
-        """'3 internal users after 5 min · 1 internal user never (exempt)'."""
-        counts = Counter(timeout for timeout in timeouts.values() if timeout)
-        parts = [
-            self.env._(
-                "%(users)s after %(minutes)s min",
-                users=self._idle_logout_users_label(count),
-                minutes=timeout,
-            )
-            for timeout, count in sorted(counts.items())
-        ]
-        exempt = sum(timeout is None for timeout in timeouts.values())
-        if exempt:
-            parts.append(
-                self.env._(
-                    "%(users)s never (exempt)",
-                    users=self._idle_logout_users_label(exempt),
+            record.update(
+                users._idle_logout_who_gets_what(
+                    settings, record.idle_logout_policy_max_minutes
                 )
             )
-        return " · ".join(parts)
 
     def _compute_idle_logout_sso_summary(self):
         """What the next sign-in through each enabled identity provider does after an
@@ -295,33 +157,17 @@ class ResConfigSettings(models.TransientModel):
         identity provider (the SSO bridges add theirs)."""
         return self.env["ir.module.module"]._idle_logout_missing_bridges()
 
-    def _idle_logout_users_label(self, count):
-        if count == 1:
-            return self.env._("1 internal user")
-        return self.env._("%(count)s internal users", count=count)
-
     def action_idle_logout_exempt_users(self):
         """The internal users never logged out for inactivity, by name."""
-        return self._idle_logout_users_action(
-            self.env._("Never Logged Out for Inactivity"),
-            self.idle_logout_exempt_user_ids,
+        return self.idle_logout_exempt_user_ids._idle_logout_list_action(
+            self.env._("Never Logged Out for Inactivity")
         )
 
     def action_idle_logout_beyond_policy_users(self):
         """The internal users whose timeout exceeds the policy maximum, or exempt."""
-        return self._idle_logout_users_action(
-            self.env._("Beyond the Policy Maximum"),
-            self.idle_logout_beyond_policy_user_ids,
+        return self.idle_logout_beyond_policy_user_ids._idle_logout_list_action(
+            self.env._("Beyond the Policy Maximum")
         )
-
-    def _idle_logout_users_action(self, name, users):
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": "res.users",
-            "view_mode": "list,form",
-            "domain": [("id", "in", users.ids)],
-        }
 
     def action_idle_logout_print_policy(self):
         """The policy as configured now, as a printable report (PDF)."""
@@ -365,9 +211,24 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         res = super().set_values()
+        before = self._idle_logout_settings()
+        after = self._idle_logout_entered(before)
+        if pages_follow(before, after):
+            users = self.env["res.users"].sudo().search([("share", "=", False)])
+            users._idle_logout_watch_rules()
+        icp = self.env["ir.config_parameter"].sudo()
+        params = {**since_params(before, after, time.time()), **stored_params(after)}
+        for param, value in params.items():
+            icp.set_param(param, value)
+        # Off, the addon keeps no one's unsaved changes any more.
+        if before.enabled and not after.enabled:
+            self.env["idle_user_logout.draft"]._remove_all()
+        return res
+
+    def _idle_logout_entered(self, before):
+        """The settings as entered, clamped (see `policy`); refused, saying why, where
+        they cannot hold."""
         minutes = clamp_timeout_minutes(self.idle_logout_timeout_minutes)
-        enforcement = bool(self.idle_logout_server_enforcement)
-        hours = clamp_session_hours(self.idle_logout_max_session_hours)
         warning = clamp_warning_seconds(self.idle_logout_warning_seconds)
         if not warning_fits(warning, minutes):
             raise ValidationError(
@@ -402,44 +263,17 @@ class ResConfigSettings(models.TransientModel):
                     "otherwise at least 1."
                 )
             )
-        icp = self.env["ir.config_parameter"].sudo()
-        before = self._idle_logout_settings()
-        enabled = bool(self.idle_logout_enabled)
-        # The pages open follow the addon turned on or off, a new timeout or warning.
-        if (enabled, minutes, warning, enforcement) != (
-            before.enabled,
-            before.timeout_minutes,
-            before.warning_seconds,
-            before.server_enforcement,
-        ):
-            users = self.env["res.users"].sudo().search([("share", "=", False)])
-            users._idle_logout_watch_rules()
-        # Turned on, the server counts idle time and lifetimes from then on.
-        switched_on = enabled and not before.enabled
-        if enforcement and (switched_on or not before.server_enforcement):
-            icp.set_param(ENFORCED_SINCE_PARAM, str(int(time.time())))
-        if hours and (switched_on or not before.max_session_hours):
-            icp.set_param(LIFETIME_SINCE_PARAM, str(int(time.time())))
-        last_tab = bool(self.idle_logout_end_on_last_tab_closed)
-        if last_tab and (switched_on or not before.end_on_last_tab_closed):
-            icp.set_param(END_ON_LAST_TAB_SINCE_PARAM, str(time.time()))
-        icp.set_param(ENABLED_PARAM, str(enabled))
-        icp.set_param(TIMEOUT_PARAM, str(minutes))
-        icp.set_param(SERVER_ENFORCEMENT_PARAM, str(enforcement))
-        icp.set_param(MAX_SESSION_HOURS_PARAM, str(hours))
-        icp.set_param(WARNING_PARAM, str(warning))
-        icp.set_param(AUDIT_PARAM, str(bool(self.idle_logout_audit)))
-        icp.set_param(
-            RETENTION_DAYS_PARAM,
-            str(clamp_retention_days(self.idle_logout_audit_retention_days)),
+        return before._replace(
+            enabled=bool(self.idle_logout_enabled),
+            timeout_minutes=minutes,
+            server_enforcement=bool(self.idle_logout_server_enforcement),
+            max_session_hours=clamp_session_hours(self.idle_logout_max_session_hours),
+            warning_seconds=warning,
+            audit=bool(self.idle_logout_audit),
+            retention_days=clamp_retention_days(self.idle_logout_audit_retention_days),
+            policy_max_minutes=min(
+                self.idle_logout_policy_max_minutes, MAX_TIMEOUT_MINUTES
+            ),
+            end_on_last_tab_closed=bool(self.idle_logout_end_on_last_tab_closed),
+            outside_timeout_minutes=outside,
         )
-        icp.set_param(
-            POLICY_MAX_PARAM,
-            str(min(self.idle_logout_policy_max_minutes, MAX_TIMEOUT_MINUTES)),
-        )
-        icp.set_param(END_ON_LAST_TAB_PARAM, str(last_tab))
-        icp.set_param(OUTSIDE_TIMEOUT_PARAM, str(outside))
-        # Off, the addon keeps no one's unsaved changes any more.
-        if before.enabled and not enabled:
-            self.env["idle_user_logout.draft"]._remove_all()
-        return res

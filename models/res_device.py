@@ -1,3 +1,6 @@
+"""Odoo's devices: each shows its trusted network, and a device an administrator
+revokes ends its session where the addon ends sessions (see `session_end`)."""
+
 from odoo import fields, models
 
 
@@ -17,10 +20,9 @@ class ResDevice(models.Model):
             device.idle_logout_network = networks._of_address(device.ip_address)
 
     def _revoke(self):
+        session_end = self.env["idle_user_logout.session_end"]
         for device in self.sudo():
-            self.env["ir.http"]._idle_logout_ended_device(device, "device_revoked")
+            session_end._ended_away(device, "device_revoked")
         res = super()._revoke()
-        self.env["ir.http"]._idle_logout_session_ended(
-            self.mapped("session_identifier")
-        )
+        session_end._tell_ended(self.mapped("session_identifier"))
         return res

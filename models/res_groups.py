@@ -1,13 +1,13 @@
-import math
+"""The rules of groups: a timeout of their own or an exemption, maybe only from the
+trusted networks; their combination for a user's groups (see `policy.group_rule`), and
+the open pages of the members told when a write changes them."""
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
-from .res_config_settings import MAX_TIMEOUT_MINUTES, MIN_TIMEOUT_MINUTES
+from .policy import clamp_rule_minutes, group_rule
 
-# A user's rule when one of their groups is exempt.
-EXEMPT = "exempt"
 # Writes that change who gets which rule.
 RULE_FIELDS = (
     "idle_logout_timeout_minutes",
@@ -80,20 +80,15 @@ class ResGroups(models.Model):
     @api.model
     def _idle_logout_clamp(self, minutes):
         """0 is no rule; a rule is whole minutes, at least 1, at most a year."""
-        try:
-            minutes = float(minutes or 0)
-        except (TypeError, ValueError):
-            minutes = -1
-        if minutes < 0 or math.isnan(minutes):
+        rule = clamp_rule_minutes(minutes)
+        if rule is None:
             raise ValidationError(
                 self.env._(
                     "An idle timeout is a number of minutes: 0 for no rule, otherwise "
                     "at least 1."
                 )
             )
-        if not minutes:
-            return 0
-        return int(max(MIN_TIMEOUT_MINUTES, min(minutes, MAX_TIMEOUT_MINUTES)))
+        return rule
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -160,13 +155,12 @@ class ResGroups(models.Model):
 
     @ormcache("self._ids", "outside", cache="groups")
     def _idle_logout_rule(self, outside=False):
-        """The rule of a user with these groups, implied ones included: `EXEMPT` if
-        one is exempt, else the shortest timeout among their rules, else None. From
-        `outside` the trusted networks, the rules held only there do not count."""
+        """The rule of a user with these groups, implied ones included (see
+        `policy.group_rule`). From `outside` the trusted networks, the rules held only
+        there do not count."""
         groups = self.sudo().all_implied_ids
         if outside:
             groups = groups.filtered(lambda group: not group.idle_logout_trusted_only)
-        if any(groups.mapped("idle_logout_exempt")):
-            return EXEMPT
-        timeouts = [minutes for minutes in groups.mapped(RULE_FIELDS[0]) if minutes]
-        return min(timeouts, default=None)
+        return group_rule(
+            groups.mapped("idle_logout_exempt"), groups.mapped(RULE_FIELDS[0])
+        )

@@ -1,24 +1,17 @@
+"""The rules as they fall on users: each user's effective timeout from their groups
+(see `policy`), what their pages need of it and are told when it changes, who gets which
+timeout for the settings; and a single sign-on refused when it does not come from an
+authentication after the addon last logged the user out."""
+
 import calendar
-import time
+from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
 
-from .idle_user_logout_draft import DRAFTS_KEY
-from .idle_user_logout_network import OUTSIDE
-from .ir_http import (
-    LOGIN_KEY,
-    REAUTH_KEY,
-    SEEN_KEY,
-    SSO_REFUSED_KEY,
-    SSO_REPLAYED,
-    keepalive_seconds,
-    request_device,
-    request_network,
-)
-from .res_config_settings import warning_fits
-from .res_groups import EXEMPT
+from .policy import beyond_policy, effective_timeout, rule_values
+from .single_sign_on import SSO_REFUSED_KEY, SSO_REPLAYED
 
 # Provider clocks drift; below the 1-min shortest timeout, this lets no passer-by in.
 CLOCK_LEEWAY_SECONDS = 5
@@ -65,7 +58,7 @@ class ResUsers(models.Model):
         """Refuses a single sign-on of this user that does not come from an
         authentication after the addon last logged them out (see
         `_idle_logout_authenticated_since_ended`): the SSO bridge's sign-in route then
-        leads to the login page (`ir.http._idle_logout_sign_on_refused`). Called
+        leads to the login page (`login_page.sign_on_refused`). Called
         before the sign-in stores anything a session could be opened with.
 
         :param bool replayed: `authenticated_at` is when the sign-in's token was
@@ -75,23 +68,10 @@ class ResUsers(models.Model):
         """
         if self._idle_logout_authenticated_since_ended(authenticated_at, leeway):
             return
-        settings = self.env["res.config.settings"]._idle_logout_settings()
         if request:
             request.session[SSO_REFUSED_KEY] = SSO_REPLAYED if replayed else 1
-            if settings.audit:
-                # The sign-in route catches the refusal: this row is kept.
-                network = request_network(self.env)
-                self.env["idle_user_logout.log"].sudo()._record(
-                    {
-                        **request_device(),
-                        "network": network,
-                        "user_id": self.id,
-                        "reason": "sso_refused",
-                        "timeout_minutes": self._idle_logout_timeout_minutes(
-                            settings, network == OUTSIDE
-                        ),
-                    }
-                )
+            session_end = self.env["idle_user_logout.session_end"]
+            session_end._record_refused_sign_on(self)
         raise AccessDenied()
 
     def modified(self, fnames, create=False, before=False):
@@ -102,20 +82,14 @@ class ResUsers(models.Model):
         return super().modified(fnames, create=create, before=before)
 
     def _idle_logout_timeout_minutes(self, settings, outside=False):
-        """The user's idle timeout in minutes: the shortest of their groups' rules,
-        else the global one; None when a group of theirs is exempt. From `outside` the
-        trusted networks, the rules held only there do not count, and the outside
-        timeout, when set, caps it (no exemption there). No query once cached."""
+        """The user's idle timeout in minutes (see `policy.effective_timeout`): the
+        shortest of their groups' rules, else the global one; None when a group of
+        theirs is exempt. From `outside` the trusted networks, the rules held only there
+        do not count. No query once cached."""
         self.ensure_one()
         groups = self.env["res.groups"].browse(self._get_group_ids())
         rule = groups._idle_logout_rule(outside=outside)
-        minutes = None if rule == EXEMPT else rule or settings.timeout_minutes
-        if outside and settings.outside_timeout_minutes:
-            return min(
-                minutes or settings.outside_timeout_minutes,
-                settings.outside_timeout_minutes,
-            )
-        return minutes
+        return effective_timeout(rule, settings, outside)
 
     def _idle_logout_rule_groups(self, settings):
         """The groups the user's rule comes from: those that exempt them, else those
@@ -131,21 +105,10 @@ class ResUsers(models.Model):
 
     def _idle_logout_rule_values(self, settings, outside=False):
         """What the user's pages need of their rule (session_info, and the bus when it
-        changes): the timeout (False: exempt), how often a page in use tells the server
-        (False: never), and the warning when on, within a rule shorter than it."""
-        minutes = self._idle_logout_timeout_minutes(settings, outside)
-        values = {
-            "idle_logout_timeout_minutes": minutes or False,
-            # The server refuses on the user's own timeout: a page reports within it.
-            "idle_logout_keepalive": settings.server_enforcement
-            and keepalive_seconds(minutes or settings.timeout_minutes),
-        }
-        warning = settings.warning_seconds
-        if warning and minutes:
-            # A rule shorter than the warning is warned at half of it (20 s at least).
-            fits = warning_fits(warning, minutes)
-            values["idle_logout_warning_seconds"] = warning if fits else minutes * 30
-        return values
+        changes; see `policy.rule_values`)."""
+        return rule_values(
+            self._idle_logout_timeout_minutes(settings, outside), settings
+        )
 
     def _idle_logout_rules(self):
         """The rule values of the internal users among these, by id; none when off."""
@@ -196,20 +159,66 @@ class ResUsers(models.Model):
 
     def _update_last_login(self):
         res = super()._update_last_login()
-        settings = self.env["res.config.settings"]._idle_logout_settings()
-        if not (settings.enabled and request):
-            return res
-        now = time.time()
-        request.session[LOGIN_KEY] = now
-        # Logged in again: the person proved who they are.
-        request.session.pop(REAUTH_KEY, None)
-        # The server counts a session's idle time from its login, not its first request.
-        if settings.server_enforcement:
-            request.session[SEEN_KEY] = now if self._is_internal() else False
-        if self._is_internal() and (
-            forms := self.env["idle_user_logout.draft"]
-            .with_user(self)
-            ._forms_with_drafts()
-        ):
-            request.session[DRAFTS_KEY] = forms
+        self.env["idle_user_logout.session"]._logged_in(self)
         return res
+
+    def _idle_logout_who_gets_what(self, settings, policy_max_minutes):
+        """What the settings say of these internal users' rules under `settings`: how
+        many get each timeout, who is exempt, who goes beyond the policy maximum; the
+        same outside the trusted networks, where there are some."""
+        networks = bool(self.env["idle_user_logout.network"]._trusted())
+        timeouts = {user: user._idle_logout_timeout_minutes(settings) for user in self}
+        exempt = self.filtered(lambda user: timeouts[user] is None)
+        return {
+            "idle_logout_rules_summary": self._idle_logout_summary(timeouts),
+            "idle_logout_outside_summary": networks
+            and self._idle_logout_summary(
+                {
+                    user: user._idle_logout_timeout_minutes(settings, True)
+                    for user in self
+                }
+            ),
+            "idle_logout_exempt_user_ids": exempt,
+            "idle_logout_nobody_logged_out": bool(self) and exempt == self,
+            "idle_logout_beyond_policy_user_ids": self.filtered(
+                lambda user: beyond_policy(timeouts[user], policy_max_minutes)
+            ),
+        }
+
+    @api.model
+    def _idle_logout_summary(self, timeouts):
+        """'3 internal users after 5 min · 1 internal user never (exempt)'."""
+        counts = Counter(timeout for timeout in timeouts.values() if timeout)
+        parts = [
+            self.env._(
+                "%(users)s after %(minutes)s min",
+                users=self._idle_logout_users_label(count),
+                minutes=timeout,
+            )
+            for timeout, count in sorted(counts.items())
+        ]
+        exempt = sum(timeout is None for timeout in timeouts.values())
+        if exempt:
+            parts.append(
+                self.env._(
+                    "%(users)s never (exempt)",
+                    users=self._idle_logout_users_label(exempt),
+                )
+            )
+        return " · ".join(parts)
+
+    @api.model
+    def _idle_logout_users_label(self, count):
+        if count == 1:
+            return self.env._("1 internal user")
+        return self.env._("%(count)s internal users", count=count)
+
+    def _idle_logout_list_action(self, name):
+        """These users, listed by name under the title `name`."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "res.users",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.ids)],
+        }

@@ -1,6 +1,11 @@
+"""The idle logout policy as a printable report (PDF), what an auditor asks for: the
+settings, the groups' rules, and each internal user's timeout, pointed out beyond the
+policy maximum."""
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.policy import beyond_policy
 from ..models.res_groups import RULE_FIELDS
 
 
@@ -29,7 +34,7 @@ class PolicyReport(models.AbstractModel):
                     "user": user,
                     "minutes": minutes,
                     "groups": user._idle_logout_rule_groups(settings),
-                    "beyond": bool(maximum) and (minutes is None or minutes > maximum),
+                    "beyond": beyond_policy(minutes, maximum),
                 }
             )
         return {

@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
-from odoo.addons.idle_user_logout.models.res_groups import EXEMPT
+from odoo.addons.idle_user_logout.models.policy import EXEMPT
 from odoo.addons.idle_user_logout.models.res_users import RULE_CHANGED, RULES_BEFORE
 from odoo.addons.idle_user_logout.tests.common import (
     ENFORCED,
@@ -301,7 +301,7 @@ class TestIdleLogoutRulesSummary(GroupRulesCase):
         display = new_test_user(self.env, login="idle_rule_display", name="Lobby")
         self.join(display, self.displays)
         settings = self.summary()
-        rest = settings._idle_logout_users_label(others - 1)
+        rest = self.env["res.users"]._idle_logout_users_label(others - 1)
         self.assertEqual(
             settings.idle_logout_rules_summary,
             f"1 internal user after 5 min · {rest} after 30 min · 1 internal user "
@@ -385,17 +385,19 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
 
     def test_each_user_gets_their_own_timeout_in_the_page(self):
         self.assertEqual(
-            self.env["ir.http"]
+            self.env["idle_user_logout.session"]
             .with_user(self.accountant)
-            ._idle_logout_session_values()["idle_logout_timeout_minutes"],
+            ._page_values()["idle_logout_timeout_minutes"],
             2,
         )
         display_values = (
-            self.env["ir.http"].with_user(self.display)._idle_logout_session_values()
+            self.env["idle_user_logout.session"].with_user(self.display)._page_values()
         )
         self.assertIs(display_values["idle_logout_timeout_minutes"], False)
         accountant_values = (
-            self.env["ir.http"].with_user(self.accountant)._idle_logout_session_values()
+            self.env["idle_user_logout.session"]
+            .with_user(self.accountant)
+            ._page_values()
         )
         self.assertEqual(
             accountant_values["idle_logout_keepalive"], 40, "a third of its 2 minutes"

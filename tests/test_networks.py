@@ -7,10 +7,13 @@ from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.idle_user_logout.models.idle_user_logout_network import (
+    NETWORK_CHANGED,
     OUTSIDE,
     address_in,
 )
-from odoo.addons.idle_user_logout.models.ir_http import NETWORK_CHANGED, session_channel
+from odoo.addons.idle_user_logout.models.idle_user_logout_session import (
+    session_channel,
+)
 from odoo.addons.idle_user_logout.tests.common import (
     ENFORCED,
     JsonRpcMixin,

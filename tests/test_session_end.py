@@ -6,7 +6,12 @@ from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.bus.models.bus import channel_with_db, dispatch, hashable, json_dump
 from odoo.addons.bus.tests.common import WebsocketCase
-from odoo.addons.idle_user_logout.models.ir_http import SESSION_ENDED, session_channel
+from odoo.addons.idle_user_logout.models.idle_user_logout_session import (
+    session_channel,
+)
+from odoo.addons.idle_user_logout.models.idle_user_logout_session_end import (
+    SESSION_ENDED,
+)
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 # Timeout 1 minute: the server refuses a session idle for more than 95 s.

@@ -1,9 +1,6 @@
 from odoo.tests.common import BaseCase
 
-from odoo.addons.idle_user_logout.models.ir_http import verdict
-from odoo.addons.idle_user_logout.models.res_config_settings import (
-    IdleLogoutSettings,
-)
+from odoo.addons.idle_user_logout.models.policy import IdleLogoutSettings, verdict
 
 NOW = 1_800_000_000.0
 # A 1-minute timeout: stamped every 15 s, refused past 60 s + 35 s of grace.

@@ -1,3 +1,7 @@
+"""The login page of single sign-on after an idle logout: provider buttons asking for
+a fresh authentication, what a provider's error means, a refused sign-in's way to the
+login page, and the way back from a provider's logout."""
+
 import json
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -5,7 +9,8 @@ from odoo import http
 from odoo.http import request
 
 from odoo.addons.auth_oauth.controllers.main import OAuthController, OAuthLogin
-from odoo.addons.idle_user_logout.models.ir_http import REAUTH_KEY
+from odoo.addons.idle_user_logout.models.login_page import sign_on_refused
+from odoo.addons.idle_user_logout.models.single_sign_on import REAUTH_KEY
 
 from ..models.auth_oauth_provider import (
     DECLINED_KEY,
@@ -107,7 +112,7 @@ class IdleLogoutOAuthController(OAuthController):
         response = super().signin(**kw)
         state = json.loads(kw["state"]) if kw.get("state") else {}
         target = unquote_plus(state.get("r") or "")
-        return request.env["ir.http"]._idle_logout_sign_on_refused(target) or response
+        return sign_on_refused(target) or response
 
     def _idle_logout_provider_error(self, kw):
         """The provider answered an error instead of a sign-in (RFC 6749, 4.1.2.1 and

@@ -1,3 +1,7 @@
+"""An OAuth 2.0 / OpenID Connect provider after an idle logout: what its button asks it,
+as it documents it; what it learned of auth_time and so what holds; the sign-in refused
+when it may not come from the person; and its session ended with the addon's logout."""
+
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
@@ -6,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from odoo.addons.idle_user_logout.models.ir_http import REAUTH_KEY
+from odoo.addons.idle_user_logout.models.single_sign_on import REAUTH_KEY
 
 # Where the provider sends the browser back after its logout (to register there).
 POST_LOGOUT_PATH = "/idle_user_logout/provider_logout"

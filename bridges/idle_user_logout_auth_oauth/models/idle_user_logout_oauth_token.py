@@ -1,3 +1,6 @@
+"""The access tokens plain OAuth 2.0 sign-ins used, known by their digest: after an idle
+logout, one used before it (the browser's history) signs no one in."""
+
 import calendar
 import hashlib
 from datetime import timedelta

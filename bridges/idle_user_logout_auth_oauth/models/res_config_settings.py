@@ -1,3 +1,6 @@
+"""The settings' single sign-on box: one line per enabled OAuth 2.0 or OpenID Connect
+provider, on what holds after an idle logout."""
+
 from odoo import models
 
 

@@ -1,7 +1,10 @@
+"""An OAuth 2.0 / OpenID Connect sign-in after an idle logout: checked before it opens a
+session, its ID token kept for the provider's logout."""
+
 from odoo import api, models
 from odoo.http import request
 
-from odoo.addons.idle_user_logout.models.ir_http import SSO_KEY
+from odoo.addons.idle_user_logout.models.single_sign_on import SSO_KEY
 
 # Where the validated claims of an OpenID Connect login carry its raw ID token (put
 # there by idle_user_logout_auth_oidc): its claims are checked; the logout's hint.

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from odoo.exceptions import AccessDenied
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.idle_user_logout.models.ir_http import REAUTH_KEY
+from odoo.addons.idle_user_logout.models.single_sign_on import REAUTH_KEY
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin, set_params
 
 from ..models import auth_oauth_provider

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessDenied, UserError
 from odoo.http import root
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.idle_user_logout.models.ir_http import SSO_KEY
+from odoo.addons.idle_user_logout.models.single_sign_on import SSO_KEY
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
 
 from ..models.auth_oauth_provider import discovery_urls

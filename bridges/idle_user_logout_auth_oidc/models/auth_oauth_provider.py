@@ -1,3 +1,6 @@
+"""OCA auth_oidc's providers: the flows that give an ID token, and its raw token handed
+to the sign-in, which checks its claims and keeps it for the provider's logout."""
+
 from odoo import api, models
 
 from odoo.addons.idle_user_logout_auth_oauth.models.res_users import ID_TOKEN

@@ -1,10 +1,12 @@
+"""A SAML sign-in the addon refused leads to the login page, saying why."""
+
 import json
 from urllib.parse import unquote_plus
 
 from odoo import http
-from odoo.http import request
 
 from odoo.addons.auth_saml.controllers.main import AuthSAMLController
+from odoo.addons.idle_user_logout.models.login_page import sign_on_refused
 
 
 class IdleLogoutAuthSAMLController(AuthSAMLController):
@@ -13,4 +15,4 @@ class IdleLogoutAuthSAMLController(AuthSAMLController):
         response = super().signin(**kw)
         state = json.loads(kw["RelayState"]) if kw.get("RelayState") else {}
         target = unquote_plus(state.get("r") or "")
-        return request.env["ir.http"]._idle_logout_sign_on_refused(target) or response
+        return sign_on_refused(target) or response

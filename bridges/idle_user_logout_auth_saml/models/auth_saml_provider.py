@@ -1,3 +1,6 @@
+"""A SAML provider after an idle logout: its next AuthnRequest forces a new
+authentication, and the assertion says when it happened (AuthnInstant)."""
+
 import calendar
 
 from saml2.time_util import str_to_time
@@ -5,7 +8,7 @@ from saml2.time_util import str_to_time
 from odoo import models
 from odoo.http import request
 
-from odoo.addons.idle_user_logout.models.ir_http import REAUTH_KEY
+from odoo.addons.idle_user_logout.models.single_sign_on import REAUTH_KEY
 
 # Where the validated response says when the identity provider authenticated the person.
 AUTHN_INSTANT = "idle_logout_authn_instant"

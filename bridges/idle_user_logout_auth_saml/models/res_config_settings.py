@@ -1,3 +1,5 @@
+"""The settings' single sign-on box: one line per active SAML provider."""
+
 from odoo import models
 
 

@@ -1,3 +1,6 @@
+"""A SAML sign-in after an idle logout is checked to come from a fresh authentication
+before it opens a session."""
+
 from odoo import models
 
 from .auth_saml_provider import AUTHN_INSTANT

@@ -1,0 +1,155 @@
+"""A session of an internal user while it lives, as the server follows it: the stamps it
+keeps (its login, its last activity), what its pages are given to log out on time
+(session_info) and told through its own bus channel, and the server's verdict on each of
+its requests (see `policy.verdict`)."""
+
+import hashlib
+import time
+
+from odoo import SUPERUSER_ID, api, models
+from odoo.http import STORED_SESSION_BYTES, request
+
+from .idle_user_logout_draft import DRAFTS_KEY
+from .idle_user_logout_network import OUTSIDE, PING_PATH
+from .policy import lifetime_start, verdict
+from .single_sign_on import REAUTH_KEY
+
+# Requests made by the web client on its own, never by the user: they are not activity.
+BACKGROUND_PATHS = (
+    "/websocket",
+    "/bus/",
+    "/longpolling/",
+    "/web/webclient/version_info",
+    "/web/image",
+    "/web/manifest.webmanifest",
+    "/web/service-worker.js",
+    # A page saying that it is open, or showing the server its network.
+    PING_PATH,
+)
+# Session key holding the time of the user's last activity seen by the server; False
+# marks a session that is never enforced (portal users).
+SEEN_KEY = "idle_logout_seen"
+# Session key holding the time of its login, which its lifetime counts from.
+LOGIN_KEY = "idle_logout_login"
+
+
+def session_channel(sid):
+    """The bus channel of one session, the same across its rotations, unguessable."""
+    digest = hashlib.sha256(sid[:STORED_SESSION_BYTES].encode()).hexdigest()
+    return f"idle_user_logout.session.{digest}"
+
+
+def session_storage_key(sid):
+    """Where the pages of one session keep its last activity in the browser: its own,
+    the same across its rotations, and telling nothing of its id or its bus channel."""
+    identifier = sid[:STORED_SESSION_BYTES]
+    return hashlib.sha256(
+        f"idle_user_logout.activity:{identifier}".encode()
+    ).hexdigest()[:32]
+
+
+def login_stamp(session, settings):
+    """The session's login stamp. A session with none (older than the addon) is stamped
+    now, once: its lifetime counts from the switch, or from now."""
+    return session.setdefault(LOGIN_KEY, settings.lifetime_since or time.time())
+
+
+class IdleUserLogoutSession(models.AbstractModel):
+    _name = "idle_user_logout.session"
+    _description = "Session Followed by Idle Logout"
+
+    @api.model
+    def _page_values(self):
+        """What an internal user's page needs to log out on time; nothing for others."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        user = self.env.user
+        if not (settings.enabled and user._is_internal()):
+            return {}
+        outside = bool(request) and (
+            self.env["idle_user_logout.network"]._of_request() == OUTSIDE
+        )
+        values = user._idle_logout_rule_values(settings, outside)
+        if outside:
+            values["idle_logout_outside"] = True
+        if request and request.session.sid:
+            values["idle_logout_session_key"] = session_storage_key(request.session.sid)
+            # The forms with changes kept at an earlier idle logout, read at the login.
+            if forms := request.session.get(DRAFTS_KEY):
+                values["idle_logout_drafts"] = forms
+        if (
+            settings.end_on_last_tab_closed
+            and request
+            and request.session.sid
+            # A page the browser shows, not one Odoo's service worker caches.
+            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+        ):
+            # A page served: open until it says it closed.
+            tabs = self.env["idle_user_logout.tab"].sudo()
+            if key := tabs._opened(request.session, settings):
+                values["idle_logout_tab"] = key
+        if settings.max_session_hours and request:
+            # Seconds left, not a date: the browser's clock may be off by hours.
+            login = login_stamp(request.session, settings)
+            ends_at = (
+                lifetime_start(login, settings) + settings.max_session_hours * 3600
+            )
+            values["idle_logout_lifetime_left"] = int(ends_at - time.time())
+        return values
+
+    @api.model
+    def _logged_in(self, user):
+        """`user` logged in to the current request's session: its stamps start now,
+        and it brings back the forms with changes kept at an earlier idle logout."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not (settings.enabled and request):
+            return
+        now = time.time()
+        request.session[LOGIN_KEY] = now
+        # Logged in again: the person proved who they are.
+        request.session.pop(REAUTH_KEY, None)
+        # The server counts a session's idle time from its login, not its first request.
+        if settings.server_enforcement:
+            request.session[SEEN_KEY] = now if user._is_internal() else False
+        if user._is_internal() and (
+            forms := self.env["idle_user_logout.draft"]
+            .with_user(user)
+            ._forms_with_drafts()
+        ):
+            request.session[DRAFTS_KEY] = forms
+
+    @api.model
+    def _enforce(self, endpoint, outside=False):
+        """Acts on the server's verdict on the current request: refuses its session, or
+        stamps its activity (by the user's rule `outside` the trusted networks or
+        not)."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not (settings.enabled and settings.server_enforcement):
+            return
+        session = request.session
+        seen = session.get(SEEN_KEY)
+        user = self.env["res.users"].sudo().browse(session.uid)
+        # Once per session: whether it concerns an internal user at all.
+        if seen is None and not user._is_internal():
+            session[SEEN_KEY] = False
+            return
+        refusal, stamp = verdict(
+            time.time(),
+            seen,
+            settings.max_session_hours and login_stamp(session, settings),
+            settings,
+            user._idle_logout_timeout_minutes(settings, outside),
+            background=request.httprequest.path.startswith(BACKGROUND_PATHS),
+        )
+        if refusal:
+            self.env["idle_user_logout.session_end"]._refuse(endpoint, refusal)
+        elif stamp:
+            session[SEEN_KEY] = stamp
+
+    @api.model
+    def _tell(self, sid, kind, message):
+        """Tells every page of this session, through the bus (its own channel)."""
+        # A cursor of its own: a refused request rolls its own back, a page's may be
+        # read-only.
+        with self.env.registry.cursor() as cr:
+            bus = self.env(cr=cr, user=SUPERUSER_ID)["bus.bus"]
+            bus._sendone(session_channel(sid), kind, message)
