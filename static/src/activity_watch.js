@@ -1,10 +1,14 @@
+/**
+ * Activity the presence service does not see: clicks and key presses in same-origin frames
+ * (editors, viewers, even those that run no script) and in windows the page opens itself,
+ * and work without input that the page counts as use.
+ */
 import { browser } from "@web/core/browser/browser";
 import { patch } from "@web/core/utils/patch";
 
 /**
- * Clicks and key presses where the presence service does not listen: same-origin frames
- * (editors, viewers, even those that run no script) and windows the page opens itself.
- * Listeners are attached once per document, when it loads; cross-origin ones are out of reach.
+ * Watched in each frame and pop-out, attached once per document, when it loads;
+ * cross-origin ones are out of reach.
  */
 const ACTIVITY_EVENTS = ["click", "keydown"];
 
@@ -55,4 +59,11 @@ export function watchFramesAndPopOuts(onActivity) {
             }
         }
     });
+}
+
+/** Work without input that the page counts as use: a blocked screen, an upload, a call. */
+export function isWorkingWithoutInput({ ui, file_upload: fileUpload, "discuss.rtc": rtc }) {
+    return (
+        ui.isBlocked || Object.keys(fileUpload?.uploads || {}).length > 0 || !!rtc?.state?.channel
+    );
 }

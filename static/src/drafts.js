@@ -1,3 +1,8 @@
+/**
+ * What a form could not save when its page left for inactivity (invalid, new and refused,
+ * a save given up) is kept on the server as the user's draft, and comes back, unsaved, when
+ * the user opens that form again. Files, images and passwords are not kept.
+ */
 import { toRaw } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
@@ -5,12 +10,6 @@ import { _t } from "@web/core/l10n/translation";
 import { rpc } from "@web/core/network/rpc";
 import { exprToBoolean } from "@web/core/utils/strings";
 import { session } from "@web/session";
-
-/**
- * What a form could not save when its page left for inactivity (invalid, new and refused,
- * a save given up) is kept on the server as the user's draft, and comes back, unsaved, when
- * the user opens that form again. Files, images and passwords are not kept.
- */
 
 /** The form's record, as the server keeps its draft: model, and record id or 0 (new). */
 function formOf(record) {

@@ -1,45 +1,22 @@
+/**
+ * The idle logout of a page (web client, website and portal pages of an internal user): its
+ * state, the handlers of what happens to it (activity, a check, a rule changed, the session
+ * ended), and the listeners that call them. The decision is the timer's (`idle_timer.js`),
+ * the talk between tabs the channel's (`tab_channel.js`), the way out `leaving.js`'s.
+ */
 import { loadBundle } from "@web/core/assets";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
-import { delay } from "@web/core/utils/concurrency";
 import { session } from "@web/session";
-import { watchFramesAndPopOuts } from "./activity_watch";
+import { isWorkingWithoutInput, watchFramesAndPopOuts } from "./activity_watch";
+import { guarded } from "./guarded";
 import { IdleTimer } from "./idle_timer";
-import { LEAVE_TIMEOUT_MS, sayWhenClosed, tabChannel } from "./tab_channel";
+import { leavingTogether } from "./leaving";
+import { ruleOf } from "./session_rule";
+import { sayWhenClosed, tabChannel } from "./tab_channel";
 
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
-
-/**
- * Where a tab goes when the session ends: through the logout route, which says why on the
- * login page (idle after `minutes`, too old, or `ended` by the server) and brings the user
- * back here; when logged out by hand, as Odoo does.
- */
-function exitThrough(reason, minutes) {
-    const { pathname, search, hash } = browser.location;
-    const back = encodeURIComponent(pathname + search + hash);
-    const why = reason === "idle" ? `browser_idle&idle_logout_minutes=${minutes}` : reason;
-    const url = why
-        ? `/web/session/logout?idle_logout_reason=${why}&redirect=${back}`
-        : "/web/session/logout";
-    return () => browser.location.assign(url);
-}
-
-/** The idle timeout of the user's rule, in ms: none (Infinity) for an exempt user. */
-function timeoutMsOf(minutes) {
-    return minutes ? minutes * 60_000 : Infinity;
-}
-
-/** Runs `fn`, logging its errors to the console: the addon never crashes the page. */
-function guarded(fn) {
-    return async (...args) => {
-        try {
-            return await fn(...args);
-        } catch (error) {
-            console.error("idle_user_logout:", error);
-        }
-    };
-}
 
 export const idleLogoutService = {
     dependencies: ["bus_service", "overlay", "presence", "ui"],
@@ -58,35 +35,40 @@ export const idleLogoutService = {
     },
 };
 
-function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }) {
+function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
+    // Whether the session's requests come from outside the trusted networks.
+    let outside = !!session.idle_logout_outside;
+    // The user's rule as the page was served.
+    const served = ruleOf(session, outside);
     const channel = tabChannel({
         sessionKey: session.idle_logout_session_key,
-        keepaliveMs: session.idle_logout_keepalive * 1000,
-        onMessage: guarded((data) => phase !== "off" && onMessage[data.type]?.(data)),
+        keepaliveMs: served.keepaliveMs,
+        onMessage: guarded((data) => tab.phase !== "off" && onMessage[data.type]?.(data)),
     });
     const now = Date.now();
     // The session's idle time began before this page: at its last activity in any page.
     const idleTimer = new IdleTimer(
-        timeoutMsOf(session.idle_logout_timeout_minutes),
+        served.timeoutMs,
         Math.min(channel.storedActivity() || now, now),
         now + (session.idle_logout_lifetime_left ?? Infinity) * 1000,
-        session.idle_logout_warning_seconds * 1000 || 0
+        served.warningMs
     );
-    /** Where this tab goes when the session ends, and why. */
-    const exitFor = (reason) => exitThrough(reason, idleTimer.timeoutMs / 60_000);
-    // Watching for idleness, then leaving (its page hidden, its changes saved), then gone;
-    // or off, while the addon is turned off.
-    let phase = "watching";
-    // Where the tab goes once the session ended, set when it starts leaving.
-    let exitPage;
-    // Whether the session's requests come from outside the trusted networks.
-    let outside = !!session.idle_logout_outside;
-    // This tab's save, once per leave.
-    let saved;
-    // The tab's one timer: its next check while watching, its way out while following.
+    // The tab's next check, while it watches.
     let pending;
     // The warning's slot, once its code is loaded.
     let warning;
+    // Its phase (watching, leaving, gone; off while the addon is), and its way out.
+    const tab = leavingTogether({
+        env,
+        channel,
+        idleTimer,
+        stillInUse,
+        onStop: () => {
+            warning?.hide();
+            browser.clearTimeout(pending);
+        },
+        onResume: check,
+    });
 
     /**
      * Counts what this tab may have missed, and returns the timer: the session's activity
@@ -95,11 +77,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
      * hears of too.
      */
     function catchUp(now) {
-        const { file_upload: fileUpload, "discuss.rtc": rtc } = env.services;
-        const busy =
-            ui.isBlocked ||
-            Object.keys(fileUpload?.uploads || {}).length > 0 ||
-            !!rtc?.state?.channel;
+        const busy = isWorkingWithoutInput(env.services);
         idleTimer.recordOtherTabActivity(Math.min(channel.storedActivity(), now));
         if (idleTimer.noteWork(now, busy)) {
             channel.report(now, { toServer: busy });
@@ -115,7 +93,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
 
     /** Checks now, then every 5 seconds or at the next deadline if it comes sooner. */
     function check() {
-        if (phase !== "watching") {
+        if (tab.phase !== "watching") {
             return;
         }
         const now = Date.now();
@@ -125,9 +103,9 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
             catchUp(now);
         }
         if (idleTimer.isOverLifetime(now)) {
-            leave("lifetime");
+            tab.leave("lifetime");
         } else if (idleTimer.isExpired(now)) {
-            leave("idle");
+            tab.leave("idle");
         } else {
             if (warning) {
                 warning.update(now);
@@ -148,29 +126,30 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
      * activity. No rule: the addon was turned off, and the page waits to be turned on again.
      */
     function followRule(values) {
-        // Outside the trusted networks, the user's rule there (when the server gives one).
-        const {
-            idle_logout_timeout_minutes: minutes,
-            idle_logout_warning_seconds: warningSeconds,
-            idle_logout_keepalive: keepalive,
-        } = (outside && values.idle_logout_outside_rule) || values;
-        if (minutes === undefined) {
-            if (phase === "watching") {
-                phase = "off";
+        const rule = ruleOf(values, outside);
+        if (!rule) {
+            if (tab.phase === "watching") {
+                tab.phase = "off";
                 warning?.hide();
                 browser.clearTimeout(pending);
             }
             return;
         }
-        if (phase === "off") {
+        if (tab.phase === "off") {
             // Turned on again: the idle time counts from now, as on the server.
-            phase = "watching";
+            tab.phase = "watching";
             idleTimer.recordOtherTabActivity(Date.now());
         }
-        idleTimer.timeoutMs = timeoutMsOf(minutes);
-        idleTimer.warningMs = warningSeconds * 1000 || 0;
-        channel.keepaliveMs = keepalive * 1000 || 0;
+        idleTimer.timeoutMs = rule.timeoutMs;
+        idleTimer.warningMs = rule.warningMs;
+        channel.keepaliveMs = rule.keepaliveMs;
         check();
+    }
+
+    /** The session moved in or out of the trusted networks: the rule that holds there. */
+    function followNetwork(values) {
+        outside = values.idle_logout_outside;
+        followRule(values);
     }
 
     /** The warning's slot comes with its code, a bundle loaded only when the warning is on. */
@@ -188,94 +167,9 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
         check();
     }
 
-    /** Takes the page off the screen and stops the checks: no record data stays visible. */
-    function stop(exit) {
-        phase = "leaving";
-        exitPage = exit;
-        warning?.hide();
-        browser.clearTimeout(pending);
-        document.body.style.visibility = "hidden";
-    }
-
-    /** Leaves for good, whichever of the timers and messages comes first. */
-    function go(exit) {
-        if (phase === "watching") {
-            stop(exit);
-        }
-        if (phase === "leaving") {
-            phase = "gone";
-            exitPage();
-        }
-    }
-
-    /** The session goes on after all: this tab shows its page again, and so do its followers. */
-    function resume() {
-        if (phase === "leaving") {
-            phase = "watching";
-            saved = undefined;
-            document.body.style.visibility = "";
-            channel.post("stay");
-            check();
-        }
-    }
-
-    /**
-     * Saves this tab's changes once, the way Odoo saves them when a view is left; leaving
-     * for inactivity or the lifetime, what cannot be saved is kept as the user's draft.
-     */
-    function save(reason) {
-        saved ||= (async () => {
-            // What is being typed counts too, as when the user clicks elsewhere.
-            document.activeElement?.blur();
-            await delay(0);
-            const beforeLeave = [];
-            env.bus.trigger("CLEAR-UNCOMMITTED-CHANGES", beforeLeave);
-            const options = { idleLogout: true, keepDraft: !!reason };
-            await Promise.all(beforeLeave.map((callback) => callback(options)));
-        })().catch(() => {});
-        return saved;
-    }
-
-    /**
-     * This tab ends the session: every tab saves its changes, then all leave together.
-     * @param {"idle" | "lifetime"} [reason] none: by hand
-     */
-    async function leave(reason, exit = exitFor(reason)) {
-        if (phase === "off") {
-            return exit();
-        }
-        if (phase === "watching") {
-            stop(exit);
-            channel.post("leave", { reason });
-            await channel.allSaved(save(reason));
-            if (reason === "idle" && stillInUse()) {
-                return resume();
-            }
-            channel.post("logout", { reason });
-            go();
-        }
-    }
-
-    /** Another tab ends the session: this tab saves its changes, then follows it out. */
-    async function follow({ reason }) {
-        const idle = reason === "idle";
-        // Activity the idle tab missed (a frozen tab, work without input): it is told, and stays.
-        if (idle && stillInUse()) {
-            return channel.post("activity", { at: idleTimer.lastActivity });
-        }
-        channel.post("saving");
-        if (phase === "watching") {
-            stop(exitFor(reason));
-            const leaveOrResume = () => (idle && stillInUse() ? resume() : go());
-            pending = browser.setTimeout(guarded(leaveOrResume), LEAVE_TIMEOUT_MS);
-        }
-        await save(reason);
-        channel.post("saved");
-    }
-
     function onActivity() {
         const now = Date.now();
-        if (phase === "watching" && idleTimer.recordActivity(now)) {
+        if (tab.phase === "watching" && idleTimer.recordActivity(now)) {
             // Staying from the warning: every tab and the server hear of it at once.
             const stayed = !!warning?.shown;
             warning?.hide();
@@ -288,20 +182,25 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     }
 
     /** The server ended the session: another tab's logout URL, a revoked device... */
-    const end = () => go(exitFor("ended"));
+    const end = () => tab.end("ended");
     const onMessage = {
         activity: ({ at }) => {
             idleTimer.recordOtherTabActivity(at);
-            return phase === "watching" && warning?.update(Date.now());
+            return tab.phase === "watching" && warning?.update(Date.now());
         },
-        leave: follow,
-        stay: () => phase === "leaving" && stillInUse() && resume(),
-        logout: ({ reason }) => go(exitFor(reason)),
+        leave: tab.follow,
+        stay: () => tab.phase === "leaving" && stillInUse() && tab.resume(),
+        logout: ({ reason }) => tab.end(reason),
     };
+
     const listen = (target, type, handler) => target.addEventListener(type, guarded(handler));
     // Registered before any view's: changes are saved beforehand, so no "Leave site?"
     // prompt or second save may hold the logout.
-    listen(browser, "beforeunload", (ev) => phase !== "watching" && ev.stopImmediatePropagation());
+    listen(
+        browser,
+        "beforeunload",
+        (ev) => tab.phase !== "watching" && ev.stopImmediatePropagation()
+    );
     listen(presence.bus, "presence", onActivity);
     // This tab's own focus only (a boolean), checked before it counts: a return to the tab
     // never revives an expired session. Other tabs' focus arrives as a string.
@@ -315,18 +214,11 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     );
     if (session.idle_logout_tab) {
         // Leaving, the session ends anyway.
-        sayWhenClosed(session.idle_logout_tab, () => phase === "watching");
+        sayWhenClosed(session.idle_logout_tab, () => tab.phase === "watching");
     }
     busService.subscribe("idle_user_logout/session_ended", guarded(end));
     busService.subscribe("idle_user_logout/rule", guarded(followRule));
-    // The session moved in or out of the trusted networks: the rule that holds there.
-    busService.subscribe(
-        "idle_user_logout/network",
-        guarded((values) => {
-            outside = values.idle_logout_outside;
-            followRule(values);
-        })
-    );
+    busService.subscribe("idle_user_logout/network", guarded(followNetwork));
     // The trusted networks changed: the server sees this page's network again.
     busService.subscribe("idle_user_logout/networks", guarded(channel.ping));
     busService.start();
@@ -337,7 +229,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence, ui }
     if (document.hasFocus()) {
         onActivity();
     }
-    return { leave };
+    return { leave: tab.leave };
 }
 
 registry.category("services").add("idle_user_logout", idleLogoutService);

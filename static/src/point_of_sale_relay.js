@@ -1,3 +1,7 @@
+/**
+ * The Point of Sale's relay: a cashier's clicks and keys count as the session's activity, in
+ * its other tabs and on the server; the POS itself is never logged out from here.
+ */
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";

@@ -1,3 +1,8 @@
+/**
+ * The pages of a session and what they tell each other (activity, leaving, saving, staying),
+ * the session's last activity kept in the browser for its later pages, activity reported to
+ * the server, and a page telling the server it closes.
+ */
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
 import { delay } from "@web/core/utils/concurrency";

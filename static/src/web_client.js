@@ -1,3 +1,8 @@
+/**
+ * The web client's part of leaving: a form saves what is being typed before the logout and
+ * keeps as a draft what it could not save, a form opened again gets its draft back, and
+ * Log out takes every tab of the session along.
+ */
 import { onMounted } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { delay } from "@web/core/utils/concurrency";

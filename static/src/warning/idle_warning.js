@@ -1,3 +1,7 @@
+/**
+ * The warning before the logout (WCAG 2.2.1), and its slot for the service: a bundle of its
+ * own, loaded only when the warning is on.
+ */
 import { Component, onMounted, onWillUnmount, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { _t } from "@web/core/l10n/translation";
