@@ -1,7 +1,7 @@
 """Take the app page's screenshots in real Chromium against a real server:
-static/description/settings.png (the Auto Logout block), group_rules.png (timeouts and
-exemptions by group), warning.png (the optional warning, 20 s before the logout) and
-login_notice.png.
+static/description/settings.png (the Auto Logout block, its boxes in Odoo's grid),
+group_rules.png (timeouts and exemptions by group), warning.png (the optional warning,
+20 s before the logout) and login_notice.png.
 
 Usage: make screenshots
 """
@@ -72,11 +72,15 @@ def main():
         server.configure(enabled=True, timeout_minutes=15)
         give_groups_rules(server)
         login(driver, server, "/odoo/settings")
-        setting = wait_for(driver, "#idle_logout_setting")
+        wait_for(driver, "#idle_logout_setting")
         heading = driver.find_element(By.XPATH, "//h2[contains(., 'Auto Logout')]")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", setting)
+        # The block's grid: every box of the Auto Logout settings.
+        block = heading.find_element(
+            By.XPATH, "following-sibling::div[contains(@class, 'o_settings_container')]"
+        )
+        driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", block)
         wait_for(driver, "#idle_logout_setting .o_field_integer input")
-        crop(driver, [heading, setting], OUT / "settings.png")
+        crop(driver, [heading, block], OUT / "settings.png")
 
         driver.get(
             f"{server.url}/odoo/action-idle_user_logout.res_groups_idle_logout_action"
