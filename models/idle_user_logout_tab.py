@@ -3,6 +3,7 @@ computers): the server counts the pages it served and the pages that said they c
 so no message racing another decides it, and a tab frozen in the background counts."""
 
 import hashlib
+import json
 import secrets
 import time
 from datetime import timedelta
@@ -66,43 +67,51 @@ class IdleUserLogoutTab(models.Model):
     @api.model
     def _closed(self, session, key):
         """A page of this session closed: the session ends with it, the grace later,
-        if no other page of it is open then."""
+        if no other page of it is open then. Decided then, with what has been said
+        since (the pages of a browser closing say it at once, none sees the others)."""
         identifier = session.sid[:STORED_SESSION_BYTES]
+        sso = session.get(SSO_KEY)
         self.env.cr.execute(
             SQL(
-                "UPDATE idle_user_logout_tab SET closed_at = %s "
+                "UPDATE idle_user_logout_tab SET closed_at = %s, sso = %s, "
+                "session_hash = %s "
                 "WHERE session_identifier = %s AND key = %s AND closed_at IS NULL",
                 fields.Datetime.now(),
+                sso and json.dumps(sso),
+                sso and sid_hash(session.sid),
                 identifier,
                 key,
             )
         )
-        if not self.env.cr.rowcount or self._open_tab_exists(identifier):
+        if not self.env.cr.rowcount:
             return
-        if sso := session.get(SSO_KEY):
-            self.search(
-                [("session_identifier", "=", identifier), ("key", "=", key)]
-            ).write({"sso": sso, "session_hash": sid_hash(session.sid)})
         session[CLOSED_KEY] = time.time()
         due = fields.Datetime.now() + timedelta(seconds=LAST_TAB_GRACE_SECONDS + 1)
         self.env.ref("idle_user_logout.ir_cron_end_closed_sessions")._trigger(due)
 
     @api.model
-    def _open_tab_exists(self, identifier):
+    def _last_closed(self, identifier):
+        """When the last counted page of this session closed; None while one is open,
+        or none was counted."""
         self.env.cr.execute(
             SQL(
-                "SELECT 1 FROM idle_user_logout_tab "
-                "WHERE session_identifier = %s AND closed_at IS NULL LIMIT 1",
+                "SELECT max(closed_at) FROM idle_user_logout_tab "
+                "WHERE session_identifier = %s AND ended IS NOT TRUE "
+                "HAVING bool_and(closed_at IS NOT NULL)",
                 identifier,
             )
         )
-        return bool(self.env.cr.rowcount)
+        row = self.env.cr.fetchone()
+        return row and row[0]
 
     @api.model
     def _end_closed_sessions(self):
         """Ends the sessions whose last page closed more than the grace ago, no page
         of theirs served since: removed from the session store, on record, no longer
         a device. The cron a closing page triggers for the end of its grace."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not (settings.enabled and settings.end_on_last_tab_closed):
+            return
         limit = fields.Datetime.now() - timedelta(seconds=LAST_TAB_GRACE_SECONDS)
         self.env.cr.execute(
             SQL(
@@ -141,21 +150,31 @@ class IdleUserLogoutTab(models.Model):
 
     @api.model
     def _forget(self, identifiers, keep_provider_logout=False):
-        """Forgets the pages of these sessions, which ended; but the one waiting for
-        its browser to go through its identity provider's logout."""
+        """Forgets the pages of these sessions, which ended; but what an SSO bridge
+        kept for its identity provider's logout, for the browser to come back."""
         self.env.cr.execute(
             SQL(
-                "DELETE FROM idle_user_logout_tab WHERE session_identifier IN %s%s",
+                "DELETE FROM idle_user_logout_tab WHERE session_identifier IN %s "
+                "RETURNING session_identifier, sso, session_hash, closed_at, user_id",
                 tuple(identifiers),
-                SQL(" AND sso IS NULL") if keep_provider_logout else SQL(),
             )
         )
-        if keep_provider_logout:
+        # One per session: its pages kept the same.
+        provider_logouts = {
+            identifier: (identifier, json.dumps(sso), sid, closed_at, user_id)
+            for identifier, sso, sid, closed_at, user_id in self.env.cr.fetchall()
+            if sso is not None
+        }
+        if keep_provider_logout and provider_logouts:
             self.env.cr.execute(
                 SQL(
-                    "UPDATE idle_user_logout_tab SET ended = TRUE "
-                    "WHERE session_identifier IN %s",
-                    tuple(identifiers),
+                    "INSERT INTO idle_user_logout_tab (session_identifier, sso, "
+                    "session_hash, closed_at, user_id, key, opened_at, ended) "
+                    "VALUES %s",
+                    SQL(", ").join(
+                        SQL("(%s, %s, %s, %s, %s, '', %s, TRUE)", *row, row[3])
+                        for row in provider_logouts.values()
+                    ),
                 )
             )
 

@@ -1,7 +1,7 @@
 import contextlib
 import hashlib
 import time
-from datetime import timezone
+from datetime import timedelta, timezone
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg2.errors
@@ -24,8 +24,9 @@ BACKGROUND_PATHS = (
     "/web/image",
     "/web/manifest.webmanifest",
     "/web/service-worker.js",
-    # A page saying that it is open, or showing the server its network.
+    # A page showing the server its network, or saying that it closed.
     "/idle_user_logout/ping",
+    "/idle_user_logout/tab_closed",
 )
 # Session key holding the time of the user's last activity seen by the server; False
 # marks a session that is never enforced (portal users).
@@ -102,6 +103,16 @@ def request_network(env):
     own)."""
     networks = env["idle_user_logout.network"]
     return networks._of_address(request.httprequest.remote_addr)
+
+
+def page_load(settings):
+    """Whether the current request loads a page the browser shows (not one Odoo's
+    service worker caches), for sessions that end with their last tab."""
+    return (
+        settings.enabled
+        and settings.end_on_last_tab_closed
+        and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+    )
 
 
 def request_device():
@@ -278,17 +289,8 @@ class IrHttp(models.AbstractModel):
             # The forms with changes kept at an earlier idle logout, read at the login.
             if forms := request.session.get(DRAFTS_KEY):
                 values["idle_logout_drafts"] = forms
-        if (
-            settings.end_on_last_tab_closed
-            and request
-            and request.session.sid
-            # A page the browser shows, not one Odoo's service worker caches.
-            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
-        ):
-            # A page served: open until it says it closed.
-            tabs = self.env["idle_user_logout.tab"].sudo()
-            if key := tabs._opened(request.session, settings):
-                values["idle_logout_tab"] = key
+        if request and (key := self._idle_logout_tab_key(settings)):
+            values["idle_logout_tab"] = key
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)
@@ -297,6 +299,24 @@ class IrHttp(models.AbstractModel):
             )
             values["idle_logout_lifetime_left"] = int(ends_at - time.time())
         return values
+
+    @api.model
+    def _idle_logout_tab_key(self, settings):
+        """The key of the page this request serves, counted open once until it says it
+        closed (see `idle_user_logout.tab`); None when not counted."""
+        if not hasattr(request, "idle_logout_tab_key"):
+            tabs = self.env["idle_user_logout.tab"].sudo()
+            counted = request.session.sid and page_load(settings)
+            request.idle_logout_tab_key = counted and tabs._opened(
+                request.session, settings
+            )
+        return request.idle_logout_tab_key
+
+    @api.model
+    def _idle_logout_concerned(self):
+        """Whether the addon watches this user's pages (no work done for it)."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        return settings.enabled and self.env.user._is_internal()
 
     def session_info(self):
         result = super().session_info()
@@ -471,7 +491,8 @@ class IrHttp(models.AbstractModel):
         # A cookie naming a session gone from the store (ended away from its browser).
         if session.is_new and request.cookies.get("session_id") and not session.uid:
             cls._idle_logout_returning(endpoint)
-        if session.uid and session.get(CLOSED_KEY):
+        settings = request.env["res.config.settings"]._idle_logout_settings()
+        if session.uid and (session.get(CLOSED_KEY) or page_load(settings)):
             cls._idle_logout_after_closing(endpoint)
         # Matched once per request, only where there are trusted networks.
         outside = bool(
@@ -506,26 +527,29 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _idle_logout_after_closing(cls, endpoint):
-        """A request after the last page of the session closed: refused past the
-        grace, unless a page of it was served since (a reload, another tab)."""
+        """A page load, or a request after a page of the session closed: refused when
+        the last page of the session closed more than the grace ago, no page of it
+        served since (a reload, another tab). Decided on what the server knows, not
+        on the session's word, which a concurrent request may have overwritten."""
         if request.httprequest.path == TAB_CLOSED_PATH:
             return
         session = request.session
         settings = request.env["res.config.settings"]._idle_logout_settings()
         if not (settings.enabled and settings.end_on_last_tab_closed):
-            session.pop(CLOSED_KEY)
+            session.pop(CLOSED_KEY, None)
             return
-        past_grace = time.time() - session[CLOSED_KEY] > LAST_TAB_GRACE_SECONDS
+        identifier = session.sid[:STORED_SESSION_BYTES]
         # A cursor of its own: the request may be read-only, a refusal rolls it back.
         with request.env.registry.cursor() as cr:
             tabs = request.env(cr=cr, su=True)["idle_user_logout.tab"]
-            identifier = session.sid[:STORED_SESSION_BYTES]
-            if tabs._open_tab_exists(identifier):
-                session.pop(CLOSED_KEY)
-                return
+            last_closed = tabs._last_closed(identifier)
+            grace = timedelta(seconds=LAST_TAB_GRACE_SECONDS)
+            past_grace = last_closed and fields.Datetime.now() - last_closed > grace
             if past_grace:
                 tabs._forget([identifier])
-        if past_grace:
+        if not last_closed:
+            session.pop(CLOSED_KEY, None)
+        elif past_grace:
             cls._idle_logout_refuse(endpoint, "last_tab_closed")
 
     @classmethod
@@ -534,11 +558,7 @@ class IrHttp(models.AbstractModel):
         tab: it goes through the identity provider's logout its SSO bridge kept (see
         `SSO_KEY`) to the login page, and its next single sign-on proves the person."""
         settings = request.env["res.config.settings"]._idle_logout_settings()
-        page = (
-            endpoint.routing["type"] == "http"
-            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
-        )
-        if not (settings.enabled and settings.end_on_last_tab_closed and page):
+        if not (endpoint.routing["type"] == "http" and page_load(settings)):
             return
         tabs = request.env["idle_user_logout.tab"]
         sso = tabs._take_provider_logout(request.cookies["session_id"])
