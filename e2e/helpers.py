@@ -643,8 +643,8 @@ def wait_for_login_page(driver, timeout):
 
 # Date.now() shifted by a fixed skew plus what the test moved the clock by, kept in the
 # origin's localStorage for every tab to read; installed before the page's own scripts.
-# Timers run on that clock: when it jumps, those it made due fire at once (looked at
-# every 100 ms), as after a laptop's sleep. It also notes the tab's visibility changes,
+# Timers run on that clock, as on a test clock: when it jumps, those it made due fire at
+# once (looked at every 100 ms). It also notes the tab's visibility changes,
 # to tell that a tab really was hidden.
 CLOCK_SCRIPT = """() => {
     const realNow = Date.now.bind(Date);
