@@ -30,5 +30,4 @@ class IdleLogoutDraft(http.Controller):
         return request.env["idle_user_logout.draft"]._take(model, res_id)
 
     def _concerned(self):
-        settings = request.env["res.config.settings"]._idle_logout_settings()
-        return settings.enabled and request.env.user._is_internal()
+        return request.env["idle_user_logout.session"]._concerned()

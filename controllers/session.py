@@ -23,7 +23,9 @@ class IdleLogoutSession(Session):
     def logout(self, redirect="/odoo", **kw):
         # Read from the query: another override of this route (http_routing's) may drop
         # an argument it does not know.
-        reason = request.httprequest.args.get(REASON_ARG)
+        # Only the pages of this server say why (another site's link is a plain logout).
+        same_site = request.httprequest.headers.get("Sec-Fetch-Site", "same-origin")
+        reason = same_site == "same-origin" and request.httprequest.args.get(REASON_ARG)
         page_minutes = request.httprequest.args.get(MINUTES_ARG, type=int)
         session = request.session
         session_end = request.env["idle_user_logout.session_end"]

@@ -7,7 +7,6 @@ import pytest
 from helpers import (
     CHROMEDRIVER,
     TEMPLATES,
-    WORK,
     OdooServer,
     copy_database,
     drop_database,
@@ -15,6 +14,7 @@ from helpers import (
     start_chrome,
     template_name,
     template_options,
+    worker_logs,
 )
 
 
@@ -139,12 +139,11 @@ def expected_server_logs():
 def quiet_servers(expected_server_logs):
     """No server logs a warning or an error during a test, but the tolerated ones and
     those the test expects: a normal logout, refusal or sign-in logs none."""
-    logs = sorted((WORK / "logs").glob("e2e-*.log"))
-    before = {path: path.stat().st_size for path in logs}
+    before = {path: path.stat().st_size for path in worker_logs()}
     yield
     allowed = (*TOLERATED, *expected_server_logs)
     problems = []
-    for path in sorted((WORK / "logs").glob("e2e-*.log")):
+    for path in worker_logs():
         with path.open("rb") as file:
             file.seek(before.get(path, 0))
             text = file.read().decode(errors="replace")

@@ -1,6 +1,7 @@
 """Helpers for the end-to-end tier: Odoo servers of its own and real Chromium."""
 
 import copy
+import fcntl
 import hashlib
 import os
 import re
@@ -36,6 +37,9 @@ WORK = Path(
     / "idle_user_logout"
     / hashlib.sha1(str(REPO).encode()).hexdigest()[:12]
 )
+# The e2e tier runs in two processes (pytest-xdist): each names the logs of its own
+# servers after itself, and checks only those.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 CHROMEDRIVER = "/usr/bin/chromedriver"
 NGINX = "/usr/sbin/nginx"
 
@@ -64,6 +68,16 @@ def addons_path_with_peers():
 def odoo_command(*args, subcommand=()):
     env = odoo_env()
     return [*shlex.split(env["ODOO_CMD"]), *subcommand, "-c", env["ODOO_CONF"], *args]
+
+
+def log_path(name):
+    """Where a server or provider this process starts writes its log."""
+    return WORK / "logs" / f"e2e-{WORKER}{'-' if WORKER else ''}{name}.log"
+
+
+def worker_logs():
+    """The logs of the servers and providers this process started."""
+    return sorted((WORK / "logs").glob(f"e2e-{WORKER}*.log"))
 
 
 def free_port():
@@ -143,21 +157,28 @@ def database_exists(name):
 
 
 def build_template(key):
-    """The template `key` of this run, built if it is not there yet."""
+    """The template `key` of this run, built if it is not there yet (by one process
+    at a time)."""
     name = template_name(key)
-    if not database_exists(name):
-        options = template_options(key)
-        try:
-            create_database(name, *TEMPLATES[key], options=options)
-            server = OdooServer(name, free_port(), *options, name=f"template-{key}")
-            try:
-                warm_assets(server, key)
-            finally:
-                server.stop()
-        except BaseException:
-            drop_database(name)
-            raise
+    with (WORK / "templates.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database_exists(name):
+            build_new_template(key, name)
     return name
+
+
+def build_new_template(key, name):
+    options = template_options(key)
+    try:
+        create_database(name, *TEMPLATES[key], options=options)
+        server = OdooServer(name, free_port(), *options, name=f"template-{key}")
+        try:
+            warm_assets(server, key)
+        finally:
+            server.stop()
+    except BaseException:
+        drop_database(name)
+        raise
 
 
 def authenticate(server, login="admin", password="admin"):
@@ -231,7 +252,7 @@ class OdooServer:
         self.db = db
         self.url = f"http://127.0.0.1:{port}"
         self.env = env or {}
-        log = WORK / "logs" / f"e2e-{name or db}.log"
+        log = log_path(name or db)
         self.process = subprocess.Popen(
             odoo_command(
                 *("-d", db, "--db-filter", f"^{db}$", "--http-port", str(port)),
@@ -545,9 +566,9 @@ def session_store(server):
 
 def stored_session(server, session_id):
     """The session as `server` stored it, its store, and the names of the addon's login
-    and idle stamps, as models/idle_user_logout_session.py has them."""
+    and idle stamps, as models/session_stamps.py has them."""
     store = session_store(server)
-    from odoo.addons.idle_user_logout.models.idle_user_logout_session import (
+    from odoo.addons.idle_user_logout.models.session_stamps import (
         LOGIN_KEY,
         SEEN_KEY,
     )
@@ -622,8 +643,8 @@ def wait_for_login_page(driver, timeout):
 
 # Date.now() shifted by a fixed skew plus what the test moved the clock by, kept in the
 # origin's localStorage for every tab to read; installed before the page's own scripts.
-# Timers run on that clock: when it jumps, those it made due fire at once (looked at
-# every 100 ms), as after a laptop's sleep. It also notes the tab's visibility changes,
+# Timers run on that clock, as on a test clock: when it jumps, those it made due fire at
+# once (looked at every 100 ms). It also notes the tab's visibility changes,
 # to tell that a tab really was hidden.
 CLOCK_SCRIPT = """() => {
     const realNow = Date.now.bind(Date);

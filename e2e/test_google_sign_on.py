@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 import pytest
 import requests
 from helpers import (
-    WORK,
     assert_leaves_on_time,
     free_port,
+    log_path,
     page_time,
     session_is_open,
     show_login_form,
@@ -34,11 +34,11 @@ def google(sso):
     after an idle logout is Google's own (from its host, kept)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = WORK / "logs" / "e2e-google-provider.log"
+    log = log_path("google-provider")
     process = subprocess.Popen(
         [sys.executable, str(PROVIDERS / "google_provider.py"), str(port)]
         + [CLIENT_ID, sso.url],
-        stdout=log_path.open("wb"),
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     signin = urlencode(
@@ -69,7 +69,7 @@ def google(sso):
             "idle_logout_reauth": "select_account",
         },
     )
-    yield SimpleNamespace(url=url, id=preset, log=log_path)
+    yield SimpleNamespace(url=url, id=preset, log=log)
     sso.call("auth.oauth.provider", "write", [preset], {"enabled": False})
     stop_process(process, 10)
 

@@ -18,10 +18,11 @@ import requests
 from helpers import (
     REFUSED_AFTER_S,
     REPO,
-    WORK,
     age_session,
     assert_leaves_on_time,
     free_port,
+    log_path,
+    odoo_addons,
     odoo_env,
     on_login_page,
     page_time,
@@ -31,6 +32,11 @@ from helpers import (
     wait_for,
 )
 from selenium.webdriver.common.by import By
+
+odoo_addons()
+from odoo.addons.idle_user_logout.models.res_users import (
+    CLOCK_LEEWAY_SECONDS,
+)
 
 PROVIDERS = REPO / "e2e" / "providers"
 REFUSED = "signed you in without asking who you are"
@@ -45,7 +51,7 @@ def provider(sso):
     `odoo` as providers are, `lax` ignoring prompt=login and max_age."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (WORK / "logs" / "e2e-oidc-provider.log").open("wb")
+    log = log_path("oidc-provider").open("wb")
     process = subprocess.Popen(
         ["node", str(PROVIDERS / "oidc_provider.mjs"), str(port), sso.url],
         stdout=log,
@@ -111,7 +117,7 @@ def saml(sso, tmp_path_factory):
     sp_key, sp_cert = key_pair(folder, "sp")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (WORK / "logs" / "e2e-saml-provider.log").open("wb")
+    log = log_path("saml-provider").open("wb")
     process = subprocess.Popen(
         [sys.executable, str(PROVIDERS / "saml_provider.py"), str(port), str(folder)],
         stdout=log,
@@ -206,9 +212,14 @@ def signed_in(driver, sso, provider, client, name, path=CONTACTS):
     driver.get(f"{sso.url}/web/login?redirect={path}")
     provider_button(driver, client).click()
     sign_in_at_provider(driver, provider, name)
+    authenticated_at = time.time()
     wait_for(driver, ".o_view_controller", timeout=60)
     driver.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
-    return page_time(driver)
+    clicked_at = page_time(driver)
+    # Past the leeway the server gives the provider's clock, as a real logout is (a
+    # timeout later): the pages' clock is moved, the server's is not.
+    time.sleep(max(0, authenticated_at + CLOCK_LEEWAY_SECONDS + 1 - time.time()))
+    return clicked_at
 
 
 def test_after_an_idle_logout_the_provider_asks_who_it_is(sso, provider, browser):

@@ -1,5 +1,5 @@
-"""A session of an internal user while it lives, as the server follows it: the stamps it
-keeps (its login, its last activity), what its pages are given to log out on time
+"""A session of an internal user while it lives, as the server follows it: its stamps
+written at the login (see `session_stamps`), what its pages are given to log out on time
 (session_info) and told through its own bus channel, and the server's verdict on each of
 its requests (see `policy.verdict`)."""
 
@@ -11,7 +11,9 @@ from odoo.http import STORED_SESSION_BYTES, request
 
 from .idle_user_logout_draft import DRAFTS_KEY
 from .idle_user_logout_network import OUTSIDE, PING_PATH
+from .idle_user_logout_tab import TAB_CLOSED_PATH
 from .policy import lifetime_start, verdict
+from .session_stamps import LOGIN_KEY, SEEN_KEY, login_stamp
 from .single_sign_on import REAUTH_KEY
 
 # Requests made by the web client on its own, never by the user: they are not activity.
@@ -23,14 +25,10 @@ BACKGROUND_PATHS = (
     "/web/image",
     "/web/manifest.webmanifest",
     "/web/service-worker.js",
-    # A page saying that it is open, or showing the server its network.
+    # A page showing the server its network, or saying that it closed.
     PING_PATH,
+    TAB_CLOSED_PATH,
 )
-# Session key holding the time of the user's last activity seen by the server; False
-# marks a session that is never enforced (portal users).
-SEEN_KEY = "idle_logout_seen"
-# Session key holding the time of its login, which its lifetime counts from.
-LOGIN_KEY = "idle_logout_login"
 
 
 def session_channel(sid):
@@ -48,23 +46,23 @@ def session_storage_key(sid):
     ).hexdigest()[:32]
 
 
-def login_stamp(session, settings):
-    """The session's login stamp. A session with none (older than the addon) is stamped
-    now, once: its lifetime counts from the switch, or from now."""
-    return session.setdefault(LOGIN_KEY, settings.lifetime_since or time.time())
-
-
 class IdleUserLogoutSession(models.AbstractModel):
     _name = "idle_user_logout.session"
     _description = "Session Followed by Idle Logout"
 
     @api.model
+    def _concerned(self):
+        """Whether the addon watches this user's pages (no work done for others)."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        return settings.enabled and self.env.user._is_internal()
+
+    @api.model
     def _page_values(self):
         """What an internal user's page needs to log out on time; nothing for others."""
+        if not self._concerned():
+            return {}
         settings = self.env["res.config.settings"]._idle_logout_settings()
         user = self.env.user
-        if not (settings.enabled and user._is_internal()):
-            return {}
         outside = bool(request) and (
             self.env["idle_user_logout.network"]._of_request() == OUTSIDE
         )
@@ -76,17 +74,9 @@ class IdleUserLogoutSession(models.AbstractModel):
             # The forms with changes kept at an earlier idle logout, read at the login.
             if forms := request.session.get(DRAFTS_KEY):
                 values["idle_logout_drafts"] = forms
-        if (
-            settings.end_on_last_tab_closed
-            and request
-            and request.session.sid
-            # A page the browser shows, not one Odoo's service worker caches.
-            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
-        ):
-            # A page served: open until it says it closed.
-            tabs = self.env["idle_user_logout.tab"].sudo()
-            if key := tabs._opened(request.session, settings):
-                values["idle_logout_tab"] = key
+        tabs = self.env["idle_user_logout.tab"]
+        if request and (key := tabs._page_key(settings)):
+            values["idle_logout_tab"] = key
         if settings.max_session_hours and request:
             # Seconds left, not a date: the browser's clock may be off by hours.
             login = login_stamp(request.session, settings)

@@ -15,8 +15,8 @@ from odoo.http import STORED_SESSION_BYTES, request, root
 from odoo.tools import SQL, mute_logger
 
 from .idle_user_logout_network import OUTSIDE
-from .idle_user_logout_session import LOGIN_KEY
 from .login_page import login_url
+from .session_stamps import LOGIN_KEY
 from .single_sign_on import log_out_for_the_addon
 
 # What the pages of a session hear when it ended.

@@ -4,7 +4,7 @@ so no message racing another decides it, and a tab frozen in the background coun
 session ends the grace after its last tab closed, and its browser coming back goes
 through its identity provider's logout."""
 
-import hashlib
+import json
 import secrets
 import time
 from datetime import timedelta
@@ -20,9 +20,9 @@ from odoo.http import (
 )
 from odoo.tools import SQL
 
-from .idle_user_logout_session import LOGIN_KEY
 from .login_page import login_url
-from .single_sign_on import REAUTH_KEY, SSO_KEY
+from .session_stamps import LOGIN_KEY
+from .single_sign_on import REAUTH_KEY, SSO_KEY, sid_hash
 
 # Session key holding when the last open page of the session closed, and where a page
 # says it closes.
@@ -33,10 +33,14 @@ TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
 LAST_TAB_GRACE_SECONDS = 10
 
 
-def sid_hash(sid):
-    """What is kept of a session's id to know its browser again by its cookie: a
-    digest, from which the id cannot be found again."""
-    return hashlib.sha256(f"idle_user_logout.tab:{sid}".encode()).hexdigest()
+def page_load(settings):
+    """Whether the current request loads a page the browser shows (not one Odoo's
+    service worker caches), for sessions that end with their last tab."""
+    return (
+        settings.enabled
+        and settings.end_on_last_tab_closed
+        and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+    )
 
 
 class IdleUserLogoutTab(models.Model):
@@ -57,6 +61,17 @@ class IdleUserLogoutTab(models.Model):
     sso = fields.Json("Identity Provider Logout", groups=fields.NO_ACCESS)
     session_hash = fields.Char(index=True)
     ended = fields.Boolean()
+
+    @api.model
+    def _page_key(self, settings):
+        """The key of the page the current request serves, counted open once until it
+        says it closed; None when not counted."""
+        if not hasattr(request, "idle_logout_tab_key"):
+            counted = request.session.sid and page_load(settings)
+            request.idle_logout_tab_key = counted and self.sudo()._opened(
+                request.session, settings
+            )
+        return request.idle_logout_tab_key
 
     @api.model
     def _opened(self, session, settings):
@@ -85,43 +100,51 @@ class IdleUserLogoutTab(models.Model):
     @api.model
     def _closed(self, session, key):
         """A page of this session closed: the session ends with it, the grace later,
-        if no other page of it is open then."""
+        if no other page of it is open then. Decided then, with what has been said
+        since (the pages of a browser closing say it at once, none sees the others)."""
         identifier = session.sid[:STORED_SESSION_BYTES]
+        sso = session.get(SSO_KEY)
         self.env.cr.execute(
             SQL(
-                "UPDATE idle_user_logout_tab SET closed_at = %s "
+                "UPDATE idle_user_logout_tab SET closed_at = %s, sso = %s, "
+                "session_hash = %s "
                 "WHERE session_identifier = %s AND key = %s AND closed_at IS NULL",
                 fields.Datetime.now(),
+                sso and json.dumps(sso),
+                sso and sid_hash(session.sid),
                 identifier,
                 key,
             )
         )
-        if not self.env.cr.rowcount or self._open_tab_exists(identifier):
+        if not self.env.cr.rowcount:
             return
-        if sso := session.get(SSO_KEY):
-            self.search(
-                [("session_identifier", "=", identifier), ("key", "=", key)]
-            ).write({"sso": sso, "session_hash": sid_hash(session.sid)})
         session[CLOSED_KEY] = time.time()
         due = fields.Datetime.now() + timedelta(seconds=LAST_TAB_GRACE_SECONDS + 1)
         self.env.ref("idle_user_logout.ir_cron_end_closed_sessions")._trigger(due)
 
     @api.model
-    def _open_tab_exists(self, identifier):
+    def _last_closed(self, identifier):
+        """When the last counted page of this session closed; None while one is open,
+        or none was counted."""
         self.env.cr.execute(
             SQL(
-                "SELECT 1 FROM idle_user_logout_tab "
-                "WHERE session_identifier = %s AND closed_at IS NULL LIMIT 1",
+                "SELECT max(closed_at) FROM idle_user_logout_tab "
+                "WHERE session_identifier = %s AND ended IS NOT TRUE "
+                "HAVING bool_and(closed_at IS NOT NULL)",
                 identifier,
             )
         )
-        return bool(self.env.cr.rowcount)
+        row = self.env.cr.fetchone()
+        return row and row[0]
 
     @api.model
     def _end_closed_sessions(self):
         """Ends the sessions whose last page closed more than the grace ago, no page
         of theirs served since: removed from the session store, on record, no longer
         a device. The cron a closing page triggers for the end of its grace."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        if not (settings.enabled and settings.end_on_last_tab_closed):
+            return
         limit = fields.Datetime.now() - timedelta(seconds=LAST_TAB_GRACE_SECONDS)
         self.env.cr.execute(
             SQL(
@@ -139,13 +162,9 @@ class IdleUserLogoutTab(models.Model):
     @api.model
     def _end_sessions(self, identifiers):
         root.session_store.delete_from_identifiers(identifiers)
-        devices = (
-            self.env["res.device.log"]
-            .sudo()
-            .search(
-                [("session_identifier", "in", identifiers)],
-                order="last_activity desc",
-            )
+        device_logs = self.env["res.device.log"].sudo()
+        devices = device_logs.search(
+            [("session_identifier", "in", identifiers)], order="last_activity desc"
         )
         session_end = self.env["idle_user_logout.session_end"]
         for identifier in identifiers:
@@ -160,26 +179,30 @@ class IdleUserLogoutTab(models.Model):
 
     @api.model
     def _request_after_closing(self, endpoint):
-        """A request after the last page of the session closed: refused past the
-        grace, unless a page of it was served since (a reload, another tab)."""
-        if request.httprequest.path == TAB_CLOSED_PATH:
-            return
+        """A page load, or a request after a page of the session closed: refused when
+        the last page of the session closed more than the grace ago, no page of it
+        served since (a reload, another tab). Decided on what the server knows, not
+        on the session's word, which a concurrent request may have overwritten."""
         session = request.session
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        if not (settings.enabled and settings.end_on_last_tab_closed):
-            session.pop(CLOSED_KEY)
+        closing = session.get(CLOSED_KEY) or page_load(settings)
+        if not closing or request.httprequest.path == TAB_CLOSED_PATH:
             return
-        past_grace = time.time() - session[CLOSED_KEY] > LAST_TAB_GRACE_SECONDS
+        if not (settings.enabled and settings.end_on_last_tab_closed):
+            session.pop(CLOSED_KEY, None)
+            return
+        identifier = session.sid[:STORED_SESSION_BYTES]
         # A cursor of its own: the request may be read-only, a refusal rolls it back.
         with self.env.registry.cursor() as cr:
             tabs = self.env(cr=cr, su=True)[self._name]
-            identifier = session.sid[:STORED_SESSION_BYTES]
-            if tabs._open_tab_exists(identifier):
-                session.pop(CLOSED_KEY)
-                return
+            last_closed = tabs._last_closed(identifier)
+            grace = timedelta(seconds=LAST_TAB_GRACE_SECONDS)
+            past_grace = last_closed and fields.Datetime.now() - last_closed > grace
             if past_grace:
                 tabs._forget([identifier])
-        if past_grace:
+        if not last_closed:
+            session.pop(CLOSED_KEY, None)
+        elif past_grace:
             self.env["idle_user_logout.session_end"]._refuse(
                 endpoint, "last_tab_closed"
             )
@@ -190,11 +213,7 @@ class IdleUserLogoutTab(models.Model):
         tab: it goes through the identity provider's logout its SSO bridge kept (see
         `SSO_KEY`) to the login page, and its next single sign-on proves the person."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        page = (
-            endpoint.routing["type"] == "http"
-            and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
-        )
-        if not (settings.enabled and settings.end_on_last_tab_closed and page):
+        if not (endpoint.routing["type"] == "http" and page_load(settings)):
             return
         sso = self._take_provider_logout(request.cookies["session_id"])
         if not sso:
@@ -208,21 +227,31 @@ class IdleUserLogoutTab(models.Model):
 
     @api.model
     def _forget(self, identifiers, keep_provider_logout=False):
-        """Forgets the pages of these sessions, which ended; but the one waiting for
-        its browser to go through its identity provider's logout."""
+        """Forgets the pages of these sessions, which ended; but what an SSO bridge
+        kept for its identity provider's logout, for the browser to come back."""
         self.env.cr.execute(
             SQL(
-                "DELETE FROM idle_user_logout_tab WHERE session_identifier IN %s%s",
+                "DELETE FROM idle_user_logout_tab WHERE session_identifier IN %s "
+                "RETURNING session_identifier, sso, session_hash, closed_at, user_id",
                 tuple(identifiers),
-                SQL(" AND sso IS NULL") if keep_provider_logout else SQL(),
             )
         )
-        if keep_provider_logout:
+        # One per session: its pages kept the same.
+        provider_logouts = {
+            identifier: (identifier, json.dumps(sso), sid, closed_at, user_id)
+            for identifier, sso, sid, closed_at, user_id in self.env.cr.fetchall()
+            if sso is not None
+        }
+        if keep_provider_logout and provider_logouts:
             self.env.cr.execute(
                 SQL(
-                    "UPDATE idle_user_logout_tab SET ended = TRUE "
-                    "WHERE session_identifier IN %s",
-                    tuple(identifiers),
+                    "INSERT INTO idle_user_logout_tab (session_identifier, sso, "
+                    "session_hash, closed_at, user_id, key, opened_at, ended) "
+                    "VALUES %s",
+                    SQL(", ").join(
+                        SQL("(%s, %s, %s, %s, %s, '', %s, TRUE)", *row, row[3])
+                        for row in provider_logouts.values()
+                    ),
                 )
             )
 

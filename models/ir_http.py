@@ -5,8 +5,7 @@ given, an ended session never saved back, and its pages told when it is logged o
 from odoo import models
 from odoo.http import request
 
-from .idle_user_logout_session import SEEN_KEY
-from .idle_user_logout_tab import CLOSED_KEY
+from .session_stamps import SEEN_KEY
 
 
 class IrHttp(models.AbstractModel):
@@ -19,7 +18,7 @@ class IrHttp(models.AbstractModel):
         # A cookie naming a session gone from the store (ended away from its browser).
         if session.is_new and request.cookies.get("session_id") and not session.uid:
             tabs._browser_back(endpoint)
-        if session.uid and session.get(CLOSED_KEY):
+        if session.uid:
             tabs._request_after_closing(endpoint)
         # Matched once per request, only where there are trusted networks.
         networks = request.env["idle_user_logout.network"]

@@ -3,6 +3,8 @@ that the browser's next sign-on must prove the person again, what an SSO bridge 
 for its identity provider's logout, and a sign-on refused for want of a fresh
 authentication. The SSO bridges read these keys."""
 
+import hashlib
+
 # Session key of a browser the addon logged out: its next single sign-on must prove the
 # person again (the SSO bridges read it), until a login.
 REAUTH_KEY = "idle_logout_reauth"
@@ -14,6 +16,12 @@ SSO_KEY = "idle_logout_sso"
 # was (1), or the sign-in was an older one replayed.
 SSO_REFUSED_KEY = "idle_logout_sso_refused"
 SSO_REPLAYED = "replayed"
+
+
+def sid_hash(sid):
+    """What is kept of a session's id to know its browser again by its cookie: a
+    digest, from which the id cannot be found again."""
+    return hashlib.sha256(f"idle_user_logout.tab:{sid}".encode()).hexdigest()
 
 
 def log_out_for_the_addon(session, log_out):

@@ -1,8 +1,10 @@
 import re
 from datetime import datetime, timedelta
 
+from odoo.http import root
 from odoo.tests import freeze_time, tagged
 
+from odoo.addons.idle_user_logout.models.idle_user_logout_tab import CLOSED_KEY
 from odoo.addons.idle_user_logout.tests.test_lifetime_and_audit import IdleLogoutCase
 
 GRACE_SECONDS = 10
@@ -117,7 +119,34 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
             clock.tick(GRACE_SECONDS + 1)
             self.assertFalse(self.accepted())
 
-    def test_no_other_site_can_close_a_page(self):
+    def test_the_end_is_decided_on_the_pages_not_on_the_sessions_word(self):
+        """A concurrent request may save the session over the word the closing page
+        left there: the next page load is refused all the same."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.close(self.open_a_page())
+            session = root.session_store.get(self.opener.cookies["session_id"])
+            session.pop(CLOSED_KEY)
+            root.session_store.save(session)
+            clock.tick(GRACE_SECONDS + 1)
+            page = self.url_open("/odoo", headers=PAGE, allow_redirects=False)
+            self.assertIn("/web/login", page.headers["Location"])
+        self.assertEqual(self.logs().mapped("reason"), ["last_tab_closed"])
+
+    def test_a_website_or_portal_page_is_counted_once(self):
+        """Its layout asks for the session's values twice (its session info and the
+        addon's bundle)."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            page = self.url_open("/web/login", headers=PAGE)
+            key = re.search(r'"idle_logout_tab": "([^"]+)"', page.text).group(1)
+            tabs = self.env["idle_user_logout.tab"].search([])
+            self.assertEqual(tabs.mapped("key"), [key])
+            self.close(key)
+            clock.tick(GRACE_SECONDS + 1)
+            self.assertFalse(self.accepted(), "its only page closed")
+
+    def test_only_a_pages_own_key_closes_it(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.log_in()
             self.open_a_page()

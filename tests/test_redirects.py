@@ -52,3 +52,19 @@ class TestIdleLogoutRedirects(HttpCase):
                 # Anyone may give a reason: an anonymous browser forging one.
                 self.opener.cookies.clear()
                 self.assert_stays(self.logout(target, **args), f"anonymous {args}")
+
+    def test_another_sites_link_is_a_plain_logout(self):
+        """A link of another site may log the browser out, as Odoo's own route does,
+        but never as the addon: no idle logout on record, no provider logout."""
+        set_params(self.env, audit=True)
+        user = self.env["res.users"].search([("login", "=", "idle_redirected")])
+        self.authenticate("idle_redirected", "idle_redirected_pw")
+        response = self.url_open(
+            "/web/session/logout?idle_logout_reason=browser_idle",
+            headers={"Sec-Fetch-Site": "cross-site"},
+            allow_redirects=False,
+        )
+        self.assertNotIn("idle_logout", response.headers["Location"])
+        log = self.env["idle_user_logout.log"].search([("user_id", "=", user.id)])
+        self.assertEqual(log.mapped("reason"), ["logout"])
+        self.assertFalse(user.sudo().idle_logout_ended_at)

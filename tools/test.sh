@@ -99,10 +99,11 @@ tier "1b. Python tests of the single sign-on bridges (pytest-odoo)" bridges_pyte
     --junitxml "$RESULTS/bridges.xml"
 wait_beside suites
 
-# Alone on the machine: it measures time.
+# Alone on the machine, as it measures time: in two processes, a file each at a time,
+# since its tests mostly wait.
 # shellcheck disable=SC2086
 tier "4. End-to-end (Selenium, own Odoo servers)" e2e --ignore test_odoo_suites.py \
-    --durations=10 --junitxml "$RESULTS/e2e.xml" ${E2E_ARGS:-}
+    -n 2 --dist loadfile --durations=10 --junitxml "$RESULTS/e2e.xml" ${E2E_ARGS:-}
 
 printf '\n=== wall time of each tier ===\n'
 printf '%s\n' "${times[@]}"

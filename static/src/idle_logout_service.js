@@ -213,8 +213,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
         ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && end()
     );
     if (session.idle_logout_tab) {
-        // Leaving, the session ends anyway.
-        sayWhenClosed(session.idle_logout_tab, () => tab.phase === "watching");
+        sayWhenClosed(session.idle_logout_tab);
     }
     busService.subscribe("idle_user_logout/session_ended", guarded(end));
     busService.subscribe("idle_user_logout/rule", guarded(followRule));

@@ -19,6 +19,8 @@ export const LEAVE_TIMEOUT_MS = SAVE_ANSWER_MS + 3000;
 const STORAGE_PREFIX = "idle_user_logout.activity.";
 /** Where a closing page says so; and a request that is no activity (see ir_http.py). */
 const TAB_CLOSED_URL = "/idle_user_logout/tab_closed";
+/** Where a tab keeps the key of its page (see `sayWhenClosed`). */
+const TAB_KEY = "idle_user_logout.tab";
 const PING_URL = "/idle_user_logout/ping";
 
 /**
@@ -119,12 +121,26 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
 /**
  * Tells the server when this page closes, for a session that ends with its last page (an
  * option): the server counts the pages it served, each with its own `key`, until they say
- * so. A page kept for the back button has not closed; `when` says whether to tell.
+ * so. A page kept for the back button has not closed. A page the browser discarded could
+ * not say it: the tab says it for it when it is loaded again.
  */
-export function sayWhenClosed(key, when = () => true) {
+export function sayWhenClosed(key) {
+    const close = (pageKey) =>
+        browser.navigator.sendBeacon(TAB_CLOSED_URL, new URLSearchParams({ key: pageKey }));
+    const storage = browser.sessionStorage;
+    const discarded = storage.getItem(TAB_KEY);
+    if (document.wasDiscarded && discarded && discarded !== key) {
+        close(discarded);
+    }
+    try {
+        storage.setItem(TAB_KEY, key);
+    } catch {
+        // The storage is full: a discarded page is left to the idle timeout.
+    }
     browser.addEventListener("pagehide", ({ persisted }) => {
-        if (!persisted && when()) {
-            browser.navigator.sendBeacon(TAB_CLOSED_URL, new URLSearchParams({ key }));
+        if (!persisted) {
+            close(key);
+            storage.removeItem(TAB_KEY);
         }
     });
 }

@@ -17,6 +17,12 @@ POST_LOGOUT_PATH = "/idle_user_logout/provider_logout"
 # What the login page is told when the provider could not end its session.
 PROVIDER_DOWN_ARG = "idle_logout_provider_down"
 DISCOVERY_PATH = ".well-known/openid-configuration"
+# What the End Session URL is read from, and asked for by.
+DISCOVERY_FIELDS = {
+    "idle_logout_end_session",
+    "idle_logout_end_session_endpoint",
+    "auth_endpoint",
+}
 # The provider is asked at most this long, at the logout and when its document is read.
 PROVIDER_TIMEOUT_S = 3
 # How a provider is asked to authenticate the person again after an idle logout, and
@@ -201,7 +207,9 @@ class AuthOauthProvider(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        self._idle_logout_discover()
+        # Not when a sign-in learns of auth_time: nothing to discover then.
+        if DISCOVERY_FIELDS & vals.keys():
+            self._idle_logout_discover()
         return res
 
     def _idle_logout_discover(self):

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-# How long a token is known when the provider does not say how long it lasts.
-UNSAID_LIFETIME = timedelta(days=30)
+# How long a token is known when the provider does not say how long it lasts: a day
+# (an hour at Google, which says it): a provider giving the same token again after an
+# idle logout is refused no longer.
+UNSAID_LIFETIME = timedelta(days=1)
 
 
 def token_digest(access_token):

@@ -37,4 +37,11 @@ class ResUsers(models.Model):
         login = super()._auth_oauth_signin(provider, validation, params)
         if id_token and request:
             request.session[SSO_KEY] = {"provider": provider, "id_token": id_token}
+        elif login and self.env["res.config.settings"]._idle_logout_settings().enabled:
+            # A first sign-in (a signup, an invitation) too: its token is known used.
+            self.env["idle_user_logout.oauth_token"]._first_used(
+                self.search([("login", "=", login)]),
+                params.get("access_token"),
+                params.get("expires_in"),
+            )
         return login

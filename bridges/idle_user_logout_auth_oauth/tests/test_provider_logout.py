@@ -8,7 +8,7 @@ import requests
 from odoo.http import root
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
-from odoo.addons.idle_user_logout.models.idle_user_logout_session import SEEN_KEY
+from odoo.addons.idle_user_logout.models.session_stamps import SEEN_KEY
 from odoo.addons.idle_user_logout.models.single_sign_on import SSO_KEY
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin, set_params
 
