@@ -23,6 +23,7 @@ bench: setup
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" client_cost.py
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" server_overhead.py
+	@. tools/paths.sh && cd bench && "$$VENV/bin/python" rules_at_scale.py
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" versus_auth_timeout.py
 	@. tools/paths.sh && cd bench && "$$VENV/bin/python" session_record.py
 

@@ -1,0 +1,212 @@
+"""The server's cost with many users in many group sets: 500 internal users in 200
+distinct sets of groups (rules by group on some, trusted networks set, server
+enforcement on), 200 of their sessions at work, behind Odoo with 4 workers; side by
+side with the addon absent, in one run. Latency percentiles of a cheap authenticated
+JSON-RPC route (/web/session/check), each request from the next session in turn.
+
+Usage: make bench, or in bench/ with the venv: python rules_at_scale.py
+[--seconds 10] [--rounds 3]
+"""
+
+import argparse
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+from common import create_database
+from helpers import (
+    WORK,
+    addons_path_with_peers,
+    drop_database,
+    free_port,
+    odoo_command,
+    odoo_shell,
+)
+
+USERS = 500
+GROUP_SETS = 200
+SESSIONS = 200
+ROUTE = "/web/session/check"
+NETWORK_SQL = (
+    "INSERT INTO idle_user_logout_network (name, cidr, create_date, write_date) "
+    "VALUES ('Office', '10.0.0.0/8', now(), now())"
+)
+ENABLED = {
+    "idle_user_logout.enabled": "True",
+    "idle_user_logout.timeout_minutes": "15",
+}
+CONFIGURATIONS = {
+    "addon absent": ("base_setup,bus", {}),
+    "idle_user_logout, defaults (enforcement on)": ("idle_user_logout", ENABLED),
+    "idle_user_logout, rules by group": ("idle_user_logout", ENABLED),
+    "idle_user_logout, rules, networks, outside timeout": (
+        "idle_user_logout",
+        {**ENABLED, "idle_user_logout.outside_timeout_minutes": "10"},
+        NETWORK_SQL,
+    ),
+}
+# Where groups carry rules.
+WITH_RULES = (
+    "idle_user_logout, rules by group",
+    "idle_user_logout, rules, networks, outside timeout",
+)
+# 8 groups give 256 sets: users take the first 200, in turn; with rules, 3 of the
+# groups carry one (one only from the trusted networks), so their members' differ.
+POPULATE = f"""
+from odoo import Command
+from odoo.http import get_default_session, root
+from odoo.service import security
+
+users_group = env.ref("base.group_user")
+groups = env["res.groups"].create(
+    [{{"name": f"Bench team {{index}}", "implied_ids": [Command.link(users_group.id)]}}
+     for index in range(8)]
+)
+if {{rules}}:
+    groups[0].idle_logout_timeout_minutes = 30
+    groups[1].idle_logout_timeout_minutes = 5
+    groups[2].write({{"idle_logout_exempt": True, "idle_logout_trusted_only": True}})
+users = env["res.users"].with_context(no_reset_password=True).create(
+    [
+        {{
+            "name": f"Bench user {{index}}",
+            "login": f"bench{{index}}",
+            "group_ids": [
+                Command.set(
+                    [users_group.id]
+                    + [g.id for bit, g in enumerate(groups)
+                       if (index % {GROUP_SETS}) >> bit & 1]
+                )
+            ],
+        }}
+        for index in range({USERS})
+    ]
+)
+sids = []
+for user in users[:{SESSIONS}]:
+    session = root.session_store.new()
+    session.update(get_default_session(), db=env.cr.dbname)
+    session.uid = user.id
+    session.login = user.login
+    session.session_token = security.compute_session_token(session, env)
+    session.context = dict(user.context_get())
+    root.session_store.save(session)
+    sids.append(session.sid)
+env.cr.commit()
+open("{{path}}", "w").write("\\n".join(sids))
+"""
+# wrk: each request from the next session in turn.
+WRK_SCRIPT = """
+local sids = {}
+for line in io.lines("%s") do sids[#sids + 1] = line end
+local index = 0
+wrk.method = "POST"
+wrk.body = '{"jsonrpc":"2.0","method":"call","params":{}}'
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+    index = index %% #sids + 1
+    wrk.headers["Cookie"] = "session_id=" .. sids[index]
+    return wrk.format()
+end
+done = function(summary, latency, requests)
+    io.write(string.format("percentiles %%d %%d\\n", latency:percentile(50),
+        latency:percentile(95)))
+end
+"""
+
+
+def populate(db, workdir, rules):
+    """The users, their groups (with `rules`) and their sessions; returns the file of
+    session ids."""
+    path = Path(workdir, f"{db}.sids")
+    code = POPULATE.replace("{path}", str(path)).replace("{rules}", str(rules))
+    odoo_shell(db, code)
+    return path
+
+
+def latencies(url, sids, seconds, workdir):
+    """p50 and p95 of wrk's requests (ms), 2 threads, 8 connections."""
+    script = Path(workdir, f"{sids.stem}.lua")
+    script.write_text(WRK_SCRIPT % sids)
+    command = [
+        *("wrk", "-t2", "-c8", f"-d{seconds}s", "-s", str(script)),
+        url + ROUTE,
+    ]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    assert "Non-2xx" not in out, out
+    p50, p95 = re.search(r"^percentiles (\d+) (\d+)$", out, re.MULTILINE).groups()
+    return {50: int(p50) / 1000, 95: int(p95) / 1000}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    prefix = f"iul_bench_scale_{uuid.uuid4().hex[:6]}_"
+    dbs = {name: f"{prefix}{i}" for i, name in enumerate(CONFIGURATIONS)}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = None
+    results = {name: [] for name in dbs}
+    with tempfile.TemporaryDirectory() as workdir:
+        try:
+            sids = {}
+            for name, configuration in CONFIGURATIONS.items():
+                create_database(dbs[name], *configuration)
+                sids[name] = populate(dbs[name], workdir, name in WITH_RULES)
+            server = subprocess.Popen(
+                odoo_command(
+                    f"--addons-path={addons_path_with_peers()}",
+                    f"--db-filter=^{prefix}",
+                    *("--http-port", str(port), "--http-interface", "127.0.0.1"),
+                    *("--workers", "4", "--max-cron-threads", "0"),
+                    *("--gevent-port", str(free_port()), "--log-level", "warn"),
+                    f"--logfile={WORK / 'logs' / 'bench-scale.log'}",
+                ),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(240):
+                try:
+                    requests.get(f"{url}/web/health", timeout=2)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.5)
+            for name in dbs:  # warm-up: every worker's caches, the first stamps
+                latencies(url, sids[name], 3, workdir)
+            for _ in range(args.rounds):
+                for name in dbs:
+                    results[name].append(
+                        latencies(url, sids[name], args.seconds, workdir)
+                    )
+        finally:
+            if server:
+                server.terminate()
+                server.wait(30)
+            for db in dbs.values():
+                drop_database(db)
+
+    def median(name, percent):
+        return statistics.median(result[percent] for result in results[name])
+
+    baseline = "addon absent"
+    print(
+        f"\nPOST {ROUTE}: {USERS} users in {GROUP_SETS} group sets, {SESSIONS} "
+        f"sessions in turn; wrk 2 threads, 8 connections, {args.rounds} interleaved "
+        f"rounds of {args.seconds} s; Odoo with 4 workers\n"
+    )
+    print(f"{'configuration':48} {'p50 ms':>8} {'p95 ms':>8} {'p95 vs absent':>14}")
+    for name in dbs:
+        p50, p95 = median(name, 50), median(name, 95)
+        print(f"{name:48} {p50:8.1f} {p95:8.1f} {p95 / median(baseline, 95):14.3f}")
+
+
+if __name__ == "__main__":
+    main()
