@@ -2,6 +2,8 @@
 ends sessions, and the browser lands on the login page saying why (see
 `models/login_page.py`), back to the page it was on after the login."""
 
+from urllib.parse import urlsplit
+
 from odoo import http
 from odoo.http import request
 
@@ -18,14 +20,23 @@ from ..models.login_page import (
 from ..models.single_sign_on import REAUTH_KEY, log_out_for_the_addon
 
 
+def from_this_server():
+    """Whether the current request comes from a page of this server, as the browser
+    says (Sec-Fetch-Site); one that does not say it (plain HTTP) sends its Origin."""
+    headers = request.httprequest.headers
+    if site := headers.get("Sec-Fetch-Site"):
+        return site == "same-origin"
+    origin = headers.get("Origin")
+    return not origin or urlsplit(origin).netloc == request.httprequest.host
+
+
 class IdleLogoutSession(Session):
     @http.route()
     def logout(self, redirect="/odoo", **kw):
         # Read from the query: another override of this route (http_routing's) may drop
         # an argument it does not know.
         # Only the pages of this server say why (another site's link is a plain logout).
-        same_site = request.httprequest.headers.get("Sec-Fetch-Site", "same-origin")
-        reason = same_site == "same-origin" and request.httprequest.args.get(REASON_ARG)
+        reason = from_this_server() and request.httprequest.args.get(REASON_ARG)
         page_minutes = request.httprequest.args.get(MINUTES_ARG, type=int)
         session = request.session
         session_end = request.env["idle_user_logout.session_end"]
@@ -44,3 +55,11 @@ class IdleLogoutSession(Session):
         log_out = super().logout
         log_out_for_the_addon(session, lambda: log_out(redirect=redirect))
         return session_end._exit(local_url(redirect))
+
+    @http.route()
+    def destroy(self):
+        session = request.session
+        if session.uid:
+            session_end = request.env["idle_user_logout.session_end"]
+            session_end._ending(session.uid, session.sid, "logout")
+        return super().destroy()

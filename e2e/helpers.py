@@ -807,6 +807,15 @@ def assert_leaves_on_time(driver, last_activity, timeout_s=TIMEOUT_S):
     return left_at
 
 
+def assert_stays(driver, why):
+    """The page does not leave: no login page within the time a due logout takes."""
+    try:
+        left_at = wait_for_login_page(driver, CHECKED_S + LEAVE_S)
+    except TimeoutException:
+        return
+    raise AssertionError(f"left at {left_at:.1f} (page time): {why}")
+
+
 def wait_for_bus(driver):
     """Wait until the page is connected to Odoo's bus, as it is once loaded."""
     state = "return odoo.__WOWL_DEBUG__?.root?.env.services.bus_service.workerState"

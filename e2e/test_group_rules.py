@@ -17,6 +17,7 @@ from helpers import (
     addons_path_with_peers,
     age_session,
     assert_leaves_on_time,
+    assert_stays,
     authenticate,
     copy_database,
     drop_database,
@@ -34,7 +35,11 @@ from helpers import (
 )
 from selenium.webdriver.common.by import By
 
+WARNING = ".o_idle_logout_warning [role=alertdialog]"
 NOTICE = "You were logged out after %d min of inactivity."
+OUTSIDE_NOTICE = (
+    "You were logged out after %d min of inactivity, outside the trusted networks."
+)
 
 
 def user_in_group(odoo, **rule):
@@ -96,6 +101,45 @@ def test_an_exempt_member_stays_in_the_web_client_and_is_accepted(odoo, browser)
     wait_for(browser, ".o_main_navbar")
     time.sleep(2)
     assert not on_login_page(browser), "and its next page too"
+
+
+def save_settings(odoo, **values):
+    """General Settings saved as an administrator saves them."""
+    odoo.call(
+        "res.config.settings",
+        "execute",
+        odoo.call("res.config.settings", "create", [values]),
+    )
+
+
+def test_the_rule_outside_the_trusted_networks_reaches_an_open_page(odoo, browser):
+    """The first trusted network set and the timeout outside them changed while the
+    page is open, then the network removed: the page follows each, as the server does
+    (this browser's 127.0.0.1 is outside 10.0.0.0/8)."""
+    odoo.configure(enabled=True, timeout_minutes=30)
+    name, _group = user_in_group(odoo)
+    log_in_as(browser, odoo, name)
+    network = odoo.call(
+        "idle_user_logout.network", "create", [{"name": "Office", "cidr": "10.0.0.0/8"}]
+    )
+    try:
+        save_settings(odoo, idle_logout_outside_timeout_minutes=1)
+        time.sleep(2)
+        last_activity = page_time(browser)
+        browser.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+        assert_leaves_on_time(browser, last_activity)
+        notice = browser.find_element(By.CSS_SELECTOR, ".o_idle_logout_notice")
+        assert notice.text == OUTSIDE_NOTICE % 1
+        log_in_as(browser, odoo, name)
+        odoo.call("idle_user_logout.network", "unlink", network)
+        network = None
+        time.sleep(2)
+        move_clock(browser, 2 * TIMEOUT_S)
+        assert_stays(browser, "30 minutes again, the network gone")
+    finally:
+        if network:
+            odoo.call("idle_user_logout.network", "unlink", network)
+        odoo.set_param("idle_user_logout.outside_timeout_minutes", "0")
 
 
 def test_a_rule_shortened_while_the_page_is_open_applies_without_a_reload(
@@ -219,6 +263,7 @@ def test_an_open_page_follows_its_roles_without_a_reload(roles, browser):
     whose end date passed (its cron) and a role given on the user's form reach the
     open page."""
     roles.configure(enabled=True, timeout_minutes=30)
+    roles.set_param("idle_user_logout.warning_seconds", "20")
     internal = roles.call(
         "ir.model.data", "check_object_reference", "base", "group_user"
     )
@@ -252,6 +297,10 @@ def test_an_open_page_follows_its_roles_without_a_reload(roles, browser):
         ],
     )[0]
     log_in_as(browser, roles, name)
+    # The page starts with the cashiers' minute: warned before it.
+    move_clock(browser, TIMEOUT_S - 15)
+    wait_for(browser, WARNING, timeout=CHECK_S + CHECKED_S)
+    browser.switch_to.active_element.click()
     # The cashier role ends: its daily cron takes its group away.
     line = roles.call(
         "res.users.role.line",
@@ -266,8 +315,7 @@ def test_an_open_page_follows_its_roles_without_a_reload(roles, browser):
     roles.call("ir.cron", "method_direct_trigger", [cron[1]])
     time.sleep(2)
     move_clock(browser, 2 * TIMEOUT_S)
-    time.sleep(CHECKED_S)
-    assert not on_login_page(browser), "30 minutes again, not the cashiers' 1"
+    assert_stays(browser, "30 minutes again, not the cashiers' 1")
     # A role with a 1-minute rule given on the user's form: idle 2 minutes, it leaves.
     roles.call(
         "res.users", "write", [user_id], {"role_line_ids": [(0, 0, {"role_id": night})]}

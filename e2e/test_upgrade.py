@@ -17,10 +17,16 @@ from helpers import (
     drop_database,
     free_port,
     login,
+    odoo_addons,
     odoo_command,
     on_login_page,
     session_is_open,
     wait_for,
+)
+
+odoo_addons()
+from odoo.addons.idle_user_logout.models.idle_user_logout_log import (
+    session_hash,
 )
 
 # The last commit of release 19.0.1.3.0, whose audit trail recorded idle logouts only.
@@ -67,6 +73,7 @@ def test_upgrade_keeps_the_settings_and_the_live_session(
             server.set_param("idle_user_logout.audit", "True")
             # An idle logout on record, as the previous release kept it.
             http, _info = authenticate(server)
+            ended = http.cookies["session_id"][:42]
             http.get(
                 f"{server.url}/web/session/logout?idle_logout_reason=browser_idle",
                 timeout=30,
@@ -133,7 +140,15 @@ def test_upgrade_keeps_the_settings_and_the_live_session(
             assert [(row["reason"], row["user_id"][1]) for row in rows] == [
                 ("browser_idle", "Administrator")
             ]
-            assert len(rows[0]["session_hash"]) == 64, "a digest of the session"
+            assert rows[0]["session_hash"] == session_hash(ended), "its digest"
+            table = subprocess.run(
+                ["psql", "-tAd", db, "-c", "SELECT * FROM idle_user_logout_log"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            assert session_hash(ended) in table
+            assert ended not in table, "the session's id is gone from the record"
             # The browser's session goes on, served by the new code.
             assert session_is_open(browser, server)
             browser.refresh()

@@ -16,7 +16,10 @@ REASONS = [
     ("device_revoked", "Device revoked"),
     ("last_tab_closed", "Last tab closed"),
     ("sso_refused", "Single sign-on refused"),
+    ("credentials_changed", "Ended by Odoo: password or login changed"),
 ]
+# Session ends the addon does not cause: on record only, single sign-on left as is.
+NOT_BY_THE_ADDON = ("logout", "credentials_changed")
 
 
 def session_hash(identifier):
@@ -52,6 +55,14 @@ class IdleUserLogoutLog(models.Model):
         readonly=True,
         help="The idle timeout that applied to the user (their groups' rule, or the "
         "global one); empty for an exempt user.",
+    )
+    server_idle_minutes = fields.Float(
+        "Idle Time Seen by the Server (minutes)",
+        readonly=True,
+        help="How long the session had been idle when it ended, by the server's own "
+        "stamp of its last request, which it renews every few minutes only (a "
+        "fraction of the timeout): beside the reason the browser gave, what the "
+        "server saw. Empty when the server does not check sessions.",
     )
     ip_address = fields.Char("IP Address", readonly=True)
     network = fields.Char(
@@ -94,13 +105,13 @@ class IdleUserLogoutLog(models.Model):
             SQL(
                 """
                 INSERT INTO idle_user_logout_log (user_id, reason, login_date,
-                    duration, timeout_minutes, ip_address, network, outside, browser,
-                    platform, session_hash, create_uid, create_date, write_uid,
-                    write_date)
+                    duration, timeout_minutes, server_idle_minutes, ip_address, network,
+                    outside, browser, platform, session_hash, create_uid, create_date,
+                    write_uid, write_date)
                 VALUES (%(user_id)s, %(reason)s, %(login_date)s, %(duration)s,
-                    %(timeout_minutes)s, %(ip_address)s, %(network)s, %(outside)s,
-                    %(browser)s, %(platform)s, %(session_hash)s, %(user_id)s, %(now)s,
-                    %(user_id)s, %(now)s)
+                    %(timeout_minutes)s, %(server_idle_minutes)s, %(ip_address)s,
+                    %(network)s, %(outside)s, %(browser)s, %(platform)s,
+                    %(session_hash)s, %(user_id)s, %(now)s, %(user_id)s, %(now)s)
                 ON CONFLICT (session_hash) DO NOTHING
                 """,
                 now=now,
@@ -110,7 +121,7 @@ class IdleUserLogoutLog(models.Model):
                 network=network or None,
                 outside=network == "",
                 **device,
-                **{"timeout_minutes": None, **values},
+                **{"timeout_minutes": None, "server_idle_minutes": None, **values},
             ),
             # Two tabs of a session may write it at once: the caller writes it again.
             log_exceptions=False,

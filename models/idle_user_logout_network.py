@@ -163,10 +163,11 @@ class IdleUserLogoutNetwork(models.Model):
         request comes from outside them."""
         session = request.session
         outside = self._of_request() == OUTSIDE
-        known = session.get(OUTSIDE_KEY)
+        # A page that was never told (no trusted networks then) takes itself as inside.
+        known = session.get(OUTSIDE_KEY, False)
         session[OUTSIDE_KEY] = outside
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        if known is None or known == outside or not settings.enabled:
+        if known == outside or not settings.enabled:
             return outside
         user = self.env["res.users"].sudo().browse(session.uid)
         if user._is_internal():

@@ -5,6 +5,7 @@ again, and every page of it told; then the way its browser leaves. A session tha
 is never saved back, and a refused single sign-on is on record too."""
 
 import contextlib
+import time
 from datetime import timezone
 
 import psycopg2.errors
@@ -14,9 +15,10 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import STORED_SESSION_BYTES, request, root
 from odoo.tools import SQL, mute_logger
 
+from .idle_user_logout_log import NOT_BY_THE_ADDON
 from .idle_user_logout_network import OUTSIDE
 from .login_page import login_url
-from .session_stamps import LOGIN_KEY
+from .session_stamps import LOGIN_KEY, SEEN_KEY
 from .single_sign_on import log_out_for_the_addon
 
 # What the pages of a session hear when it ended.
@@ -41,18 +43,23 @@ class IdleUserLogoutSessionEnd(models.AbstractModel):
     _description = "Session End by Idle Logout"
 
     @api.model
-    def _ending(self, user_id, sid, reason):
+    def _ending(self, user_id, sid, reason, values=None):
         """A session of this user ends in the current request, for a reason of the
-        session record (`logout`: by hand): recorded when the record is on; ended by the
-        addon, its user's next single sign-on must prove them again, and it is no
-        longer an active device."""
+        session record: recorded when the record is on; ended by the addon (not a reason
+        of `NOT_BY_THE_ADDON`), its user's next single sign-on must prove them again,
+        and it is no longer an active device. `values`: the session's, when Odoo has
+        already logged it out."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        if not settings.enabled or (reason == "logout" and not settings.audit):
+        if not settings.enabled or (reason in NOT_BY_THE_ADDON and not settings.audit):
             return
         identifier = sid[:STORED_SESSION_BYTES]
-        login = request.session.get(LOGIN_KEY)
+        values = values or request.session
+        login = values.get(LOGIN_KEY)
+        seen = settings.server_enforcement and values.get(SEEN_KEY)
         network = self.env["idle_user_logout.network"]._of_request()
         device = {**request_device(), "network": network}
+        # What the server saw beside the browser's word: the idle time by its own stamp.
+        device["server_idle_minutes"] = (time.time() - seen) / 60 if seen else None
         # A cursor of its own: the logout route is read-only, a refusal rolls back. The
         # session's tabs end it at once: a refused concurrent write is made again (and
         # logged only when the last attempt fails).
@@ -89,7 +96,7 @@ class IdleUserLogoutSessionEnd(models.AbstractModel):
                     "login": login,
                 }
             )
-        if reason == "logout":
+        if reason in NOT_BY_THE_ADDON:
             return
         self._stamp_ended(user_id)
         self.env.cr.execute(

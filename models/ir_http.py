@@ -1,6 +1,7 @@
 """Odoo's request hooks, each handing over to the room of its concern: a request's
-session followed (its last tab, its network, the server's verdict), what its pages are
-given, an ended session never saved back, and its pages told when it is logged out."""
+session followed (its last tab, its network, the server's verdict), a session Odoo logs
+out on record, what its pages are given, an ended session never saved back, and its
+pages told when it is logged out."""
 
 from odoo import models
 from odoo.http import request
@@ -28,6 +29,20 @@ class IrHttp(models.AbstractModel):
         if session.uid and session.get(SEEN_KEY) is not False:
             request.env["idle_user_logout.session"]._enforce(endpoint, outside)
         return super()._authenticate(endpoint)
+
+    @classmethod
+    def _authenticate_explicit(cls, auth):
+        session = request.session
+        # Odoo logs out a session whose credentials changed (a new password): on record.
+        known = session.uid and "deletion_time" not in session and dict(session)
+        try:
+            return super()._authenticate_explicit(auth)
+        finally:
+            if known and session.uid is None:
+                session_end = request.env["idle_user_logout.session_end"]
+                session_end._ending(
+                    known["uid"], session.sid, "credentials_changed", known
+                )
 
     @classmethod
     def _post_dispatch(cls, response):

@@ -183,8 +183,15 @@ def since_params(before, after, now):
 
 def pages_follow(before, after):
     """Whether the open pages follow this change of the settings without a reload: the
-    addon turned on or off, the timeout, the warning, the server's keepalive."""
-    followed = ("enabled", "timeout_minutes", "warning_seconds", "server_enforcement")
+    addon turned on or off, the timeouts (inside and outside the trusted networks), the
+    warning, the server's keepalive."""
+    followed = (
+        "enabled",
+        "timeout_minutes",
+        "outside_timeout_minutes",
+        "warning_seconds",
+        "server_enforcement",
+    )
     return any(getattr(before, name) != getattr(after, name) for name in followed)
 
 

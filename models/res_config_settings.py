@@ -191,6 +191,27 @@ class ResConfigSettings(models.TransientModel):
             self.idle_logout_warning_seconds
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Text where a number goes (an API client, an import): the addon says where.
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                integer = field is not None and field.type == "integer"
+                if not (integer and name.startswith("idle_logout_")):
+                    continue
+                try:
+                    int(value or 0)
+                except (TypeError, ValueError):
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s is a whole number: “%(value)s” is not one.",
+                            setting=field._description_string(self.env),
+                            value=value,
+                        )
+                    ) from None
+        return super().create(vals_list)
+
     @api.model
     def get_values(self):
         res = super().get_values()

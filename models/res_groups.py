@@ -101,7 +101,7 @@ class ResGroups(models.Model):
                 watched = True
         groups = super().create(vals_list)
         if watched:
-            self.env.registry.clear_cache("default", "groups")
+            self.env.registry.clear_cache("default")
         return groups
 
     def write(self, vals):
@@ -113,7 +113,7 @@ class ResGroups(models.Model):
         users._idle_logout_watch_rules()
         res = super().write(vals)
         # Their rules were cached before: read again from their groups and these rules.
-        self.env.registry.clear_cache("default", "groups")
+        self.env.registry.clear_cache("default")
         return res
 
     def unlink(self):
@@ -122,7 +122,7 @@ class ResGroups(models.Model):
         users = self.sudo().all_user_ids
         users._idle_logout_watch_rules()
         res = super().unlink()
-        self.env.registry.clear_cache("default", "groups")
+        self.env.registry.clear_cache("default")
         return res
 
     @api.model
@@ -146,14 +146,16 @@ class ResGroups(models.Model):
             | implying.all_user_ids
         )
 
+    # Odoo's default cache, as auth_timeout's: its "groups" cache holds 64 entries,
+    # fewer than a company's distinct sets of groups: a rule computed again per request.
     @api.model
-    @ormcache(cache="groups")
+    @ormcache()
     def _idle_logout_rules_exist(self):
         """Whether a group has a rule: while none has, memberships change no rule."""
         rules = ["|", (RULE_FIELDS[0], ">", 0), (RULE_FIELDS[1], "=", True)]
         return bool(self.sudo().search_count(rules, limit=1))
 
-    @ormcache("self._ids", "outside", cache="groups")
+    @ormcache("self._ids", "outside")
     def _idle_logout_rule(self, outside=False):
         """The rule of a user with these groups, implied ones included (see
         `policy.group_rule`). From `outside` the trusted networks, the rules held only

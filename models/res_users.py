@@ -168,20 +168,25 @@ class ResUsers(models.Model):
         same outside the trusted networks, where there are some."""
         networks = bool(self.env["idle_user_logout.network"]._trusted())
         timeouts = {user: user._idle_logout_timeout_minutes(settings) for user in self}
+        outside = networks and {
+            user: user._idle_logout_timeout_minutes(settings, True) for user in self
+        }
         exempt = self.filtered(lambda user: timeouts[user] is None)
         return {
             "idle_logout_rules_summary": self._idle_logout_summary(timeouts),
-            "idle_logout_outside_summary": networks
-            and self._idle_logout_summary(
-                {
-                    user: user._idle_logout_timeout_minutes(settings, True)
-                    for user in self
-                }
-            ),
+            "idle_logout_outside_summary": outside
+            and self._idle_logout_summary(outside),
             "idle_logout_exempt_user_ids": exempt,
-            "idle_logout_nobody_logged_out": bool(self) and exempt == self,
+            "idle_logout_nobody_logged_out": bool(self)
+            and exempt == self
+            and not (outside and any(outside.values())),
             "idle_logout_beyond_policy_user_ids": self.filtered(
-                lambda user: beyond_policy(timeouts[user], policy_max_minutes)
+                lambda user: (
+                    beyond_policy(timeouts[user], policy_max_minutes)
+                    or bool(
+                        outside and beyond_policy(outside[user], policy_max_minutes)
+                    )
+                )
             ),
         }
 

@@ -1,6 +1,6 @@
 """The idle logout policy as a printable report (PDF), what an auditor asks for: the
-settings, the groups' rules, and each internal user's timeout, pointed out beyond the
-policy maximum."""
+settings with the trusted networks, the groups' rules, and each internal user's timeout
+in and outside the trusted networks, pointed out beyond the policy maximum."""
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -25,20 +25,26 @@ class PolicyReport(models.AbstractModel):
         users = (
             self.env["res.users"].sudo().search([("share", "=", False)], order="name")
         )
+        networks = self.env["idle_user_logout.network"].sudo().search([], order="name")
         maximum = settings.policy_max_minutes
         rows = []
         for user in users:
             minutes = user._idle_logout_timeout_minutes(settings)
+            # Where there are trusted networks, what holds outside them too.
+            outside = networks and user._idle_logout_timeout_minutes(settings, True)
             rows.append(
                 {
                     "user": user,
                     "minutes": minutes,
+                    "outside_minutes": outside,
                     "groups": user._idle_logout_rule_groups(settings),
-                    "beyond": beyond_policy(minutes, maximum),
+                    "beyond": beyond_policy(minutes, maximum)
+                    or bool(networks and beyond_policy(outside, maximum)),
                 }
             )
         return {
             "settings": settings,
+            "networks": networks,
             "groups": groups,
             "rows": rows,
             "beyond_count": sum(row["beyond"] for row in rows),

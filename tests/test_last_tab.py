@@ -155,6 +155,26 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
             self.end_due_sessions()
             self.assertTrue(self.accepted())
 
+    def test_only_a_page_of_this_server_closes_it(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            key = self.open_a_page()
+            for forged in (
+                {"Sec-Fetch-Site": "cross-site"},
+                {"Sec-Fetch-Site": "same-site"},
+                {"Origin": "https://elsewhere.example"},
+            ):
+                response = self.url_open(
+                    "/idle_user_logout/tab_closed",
+                    data={"key": key},
+                    method="POST",
+                    headers=forged,
+                )
+                self.assertEqual(response.status_code, 403, forged)
+            clock.tick(GRACE_SECONDS + 1)
+            self.end_due_sessions()
+            self.assertTrue(self.accepted(), "its page is still open")
+
     def test_a_session_older_than_the_option_is_left_alone(self):
         """Its pages served before the option went uncounted: one may be open. Its
         pages are not counted after it either, nor ever closed."""

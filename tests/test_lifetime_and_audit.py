@@ -191,6 +191,35 @@ class TestIdleLogoutAudit(IdleLogoutCase):
         self.assertEqual(log.timeout_minutes, 60, "the rule of its user")
         self.assertNotIn(session_identifier, str(log.read()), "no session id kept")
 
+    def test_the_web_clients_own_logout_call_is_on_record(self):
+        self.log_in()
+        self.jsonrpc("/web/session/destroy")
+        self.assertFalse(self.accepted())
+        self.assertEqual(self.logs().reason, "logout")
+
+    def test_a_session_odoo_logs_out_after_a_new_password_is_on_record(self):
+        self.log_in()
+        self.assertTrue(self.accepted())
+        self.employee.password = "idle_employee_new_pw"
+        self.assertFalse(self.accepted(), "Odoo logs it out")
+        log = self.logs()
+        self.assertEqual(log.reason, "credentials_changed")
+        self.assertEqual(log.timeout_minutes, 60)
+        self.assertFalse(self.employee.idle_logout_ended_at, "not ended by the addon")
+
+    def test_beside_the_browsers_word_the_idle_time_the_server_saw(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            clock.tick(600)
+            # A page says it went idle: the server last saw its session 10 minutes ago.
+            self.url_open("/web/session/logout?idle_logout_reason=browser_idle")
+        log = self.logs()
+        self.assertEqual(log.reason, "browser_idle")
+        self.assertEqual(log.server_idle_minutes, 10)
+        self.log_in()
+        self.url_open("/web/session/logout?idle_logout_reason=browser_idle")
+        self.assertLess(self.logs()[0].server_idle_minutes, 1, "said, not seen")
+
     def test_a_revoked_device_is_on_record_with_its_device(self):
         session_identifier = self.log_in()
         self.url_open("/odoo")  # the device is logged on the first page

@@ -14,6 +14,7 @@ from odoo.addons.idle_user_logout.models.idle_user_logout_network import (
 from odoo.addons.idle_user_logout.models.idle_user_logout_session import (
     session_channel,
 )
+from odoo.addons.idle_user_logout.models.res_users import OUTSIDE_RULE, RULE_CHANGED
 from odoo.addons.idle_user_logout.tests.common import (
     ENFORCED,
     JsonRpcMixin,
@@ -131,9 +132,23 @@ class TestIdleLogoutRulesByNetwork(NetworkRulesCase):
         self.assertEqual(self.settings().outside_timeout_minutes, 0, "none set")
 
     def test_the_settings_say_who_gets_what_outside(self):
+        internal = self.env["res.users"].search_count([("share", "=", False)])
         settings = self.env["res.config.settings"].create({})
-        self.assertIn("never (exempt)", settings.idle_logout_rules_summary)
-        self.assertNotIn("never (exempt)", settings.idle_logout_outside_summary)
+        inside = settings.idle_logout_rules_summary
+        self.assertIn("1 internal user after 60 min", inside)
+        self.assertIn("1 internal user never (exempt)", inside)
+        # The office's exemption and its sellers' hour do not hold outside.
+        self.assertEqual(
+            settings.idle_logout_outside_summary,
+            f"{internal} internal users after 30 min",
+        )
+        settings = self.env["res.config.settings"].create(
+            {"idle_logout_outside_timeout_minutes": 10}
+        )
+        self.assertEqual(
+            settings.idle_logout_outside_summary,
+            f"{internal} internal users after 10 min",
+        )
         self.office.unlink()
         settings = self.env["res.config.settings"].create({})
         self.assertFalse(settings.idle_logout_outside_summary, "no trusted network")
@@ -208,6 +223,52 @@ class TestIdleLogoutNetworksOnTheServer(JsonRpcMixin, HttpCase):
         self.assertEqual(len(moved), 1)
         self.assertEqual(moved[0]["payload"]["idle_logout_outside"], True)
         self.assertEqual(moved[0]["payload"]["idle_logout_timeout_minutes"], 1)
+
+    def told(self, sid, kind):
+        """What the pages of this session heard of `kind`, once the transaction ends."""
+        self.env.cr.precommit.run()
+        return [
+            message["payload"]
+            for message in (
+                json.loads(bus.message)
+                for bus in self.env["bus.bus"]
+                .sudo()
+                .search([("channel", "like", session_channel(sid))])
+            )
+            if message["type"] == kind
+        ]
+
+    def test_a_page_from_before_any_network_hears_it_is_outside(self):
+        self.log_in("idle_net_kiosk")
+        self.assertTrue(self.accepted())
+        sid = self.opener.cookies["session_id"]
+        # The first network set: its pages' next request (their ping) tells them.
+        self.Networks.create({"name": "Office", "cidr": "10.0.0.0/8"})
+        self.assertTrue(self.accepted())
+        moved = self.told(sid, NETWORK_CHANGED)
+        self.assertEqual(len(moved), 1)
+        self.assertIs(moved[0]["idle_logout_outside"], True)
+        self.assertEqual(moved[0]["idle_logout_timeout_minutes"], 1, "not exempt")
+
+    def test_the_timeout_outside_changed_reaches_the_open_pages(self):
+        self.Networks.create({"name": "Office", "cidr": "10.0.0.0/8"})
+        set_params(self.env, outside_timeout_minutes=0, timeout_minutes=30)
+        self.env.cr.precommit.run()
+        self.env["bus.bus"].sudo().search([]).unlink()
+        user = self.env["res.users"].search([("login", "=", "idle_net_kiosk")])
+        self.env["res.config.settings"].create(
+            {"idle_logout_outside_timeout_minutes": 5}
+        ).execute()
+        self.env.cr.precommit.run()
+        rules = [
+            json.loads(bus.message)["payload"]
+            for bus in self.env["bus.bus"].sudo().search([])
+            if json.loads(bus.message)["type"] == RULE_CHANGED
+            and json.loads(bus.channel)[:3]
+            == [self.env.cr.dbname, "res.partner", user.partner_id.id]
+        ]
+        self.assertEqual(len(rules), 1)
+        self.assertEqual(rules[0][OUTSIDE_RULE]["idle_logout_timeout_minutes"], 5)
 
     def test_a_forwarded_address_is_ignored_without_proxy_mode(self):
         self.Networks.create({"name": "Office", "cidr": "10.0.0.0/8"})

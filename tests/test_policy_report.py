@@ -1,5 +1,8 @@
+import io
+
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
 
 REPORT = "idle_user_logout.report_policy"
 
@@ -41,6 +44,13 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         action = settings.action_idle_logout_beyond_policy_users()
         self.assertEqual(self.env["res.users"].search(action["domain"]), beyond)
         self.assertFalse(self.settings().idle_logout_beyond_policy_user_ids, "none")
+        # A rule held only in the office: outside it, the accountant has 30 minutes.
+        self.env["idle_user_logout.network"].create(
+            {"name": "Office", "cidr": "10.0.0.0/8"}
+        )
+        self.accounting.idle_logout_trusted_only = True
+        settings = self.settings(idle_logout_policy_max_minutes=15)
+        self.assertIn(self.accountant, settings.idle_logout_beyond_policy_user_ids)
 
     def test_the_report_shows_the_policy_and_who_printed_it(self):
         self.settings(idle_logout_policy_max_minutes=15).execute()
@@ -64,13 +74,41 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         self.assertIn("General Settings", rows[self.clerk])
         self.assertIn("Beyond the policy maximum", rows[self.clerk])
 
-    def test_it_prints_as_a_pdf(self):
-        reports = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
+    def test_a_settings_administrator_prints_what_is_enforced_as_a_pdf(self):
+        self.env["idle_user_logout.network"].create(
+            {"name": "Head office", "cidr": "10.0.0.0/8"}
+        )
+        self.displays.idle_logout_trusted_only = True
+        self.settings(
+            idle_logout_policy_max_minutes=15, idle_logout_outside_timeout_minutes=10
+        ).execute()
+        admin = new_test_user(
+            self.env, login="idle_report_admin", groups="base.group_system"
+        )
+        reports = (
+            self.env["ir.actions.report"]
+            .with_user(admin)
+            .with_context(force_report_rendering=True)
         )
         pdf, kind = reports._render_qweb_pdf(REPORT, self.settings().ids)
         self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf made it")
+        pages = PdfFileReader(io.BytesIO(pdf)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        for said in (
+            f"by {admin.name}.",
+            "Log out idle users Yes",
+            "Idle timeout (everyone without a rule) 30 min",
+            "Trusted networks Head office (10.0.0.0/8)",
+            "Outside the trusted networks at most 10 min, no exemption",
+            "Policy maximum 15 min",
+            f"{self.displays.full_name} Exempt, in the trusted networks only",
+            f"{self.accounting.full_name} 5 min",
+            # The display, exempt in the office only: 10 minutes outside.
+            f"{self.display.login} Exempt 10 min {self.displays.full_name} Beyond",
+            f"{self.clerk.login} 30 min 10 min General Settings Beyond",
+            f"{self.accountant.login} 5 min 5 min {self.accounting.full_name}",
+        ):
+            self.assertIn(said, text)
 
     def test_only_settings_administrators_print_it(self):
         manager = new_test_user(

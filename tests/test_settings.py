@@ -180,9 +180,15 @@ class TestIdleLogoutSettings(TransactionCase):
                 key: self.icp.get_param(f"idle_user_logout.{key}") for key in before
             }
             self.assertEqual(after, before, "nothing changed")
-        with self.assertRaises(ValueError):
-            self.env["res.config.settings"].create(
-                {"idle_logout_audit_retention_days": "abc"}
+        for field, label in (
+            ("idle_logout_policy_max_minutes", "Policy Maximum (minutes)"),
+            ("idle_logout_audit_retention_days", "Keep Log Entries (days)"),
+        ):
+            with self.assertRaises(ValidationError) as error:
+                self.env["res.config.settings"].create({field: "fifteen"})
+            self.assertEqual(
+                str(error.exception),
+                f"{label} is a whole number: “fifteen” is not one.",
             )
 
     def test_odd_lifetime_and_retention_values(self):
