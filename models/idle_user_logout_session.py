@@ -16,8 +16,11 @@ from .policy import lifetime_start, verdict
 from .session_stamps import LOGIN_KEY, SEEN_KEY, login_stamp
 from .single_sign_on import REAUTH_KEY
 
-# Requests made by the web client on its own, never by the user: they are not activity.
+# Requests made by the web client on its own, never by the user, and those that end the
+# session (what the server saw before them goes on record): they are not activity.
 BACKGROUND_PATHS = (
+    "/web/session/logout",
+    "/web/session/destroy",
     "/websocket",
     "/bus/",
     "/longpolling/",

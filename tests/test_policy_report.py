@@ -95,13 +95,13 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         pages = PdfFileReader(io.BytesIO(pdf)).pages
         text = " ".join(" ".join(page.extract_text() for page in pages).split())
         for said in (
-            f"by {admin.name}.",
+            f"by {admin.name}",
             "Log out idle users Yes",
             "Idle timeout (everyone without a rule) 30 min",
             "Trusted networks Head office (10.0.0.0/8)",
             "Outside the trusted networks at most 10 min, no exemption",
             "Policy maximum 15 min",
-            f"{self.displays.full_name} Exempt, in the trusted networks only",
+            f"{self.displays.full_name} Exempt (in the trusted networks only)",
             f"{self.accounting.full_name} 5 min",
             # The display, exempt in the office only: 10 minutes outside.
             f"{self.display.login} Exempt 10 min {self.displays.full_name} Beyond",
