@@ -25,8 +25,10 @@ class PolicyReport(models.AbstractModel):
         users = (
             self.env["res.users"].sudo().search([("share", "=", False)], order="name")
         )
-        networks = self.env["idle_user_logout.network"].sudo().search(
-            [("cidr", "!=", False)], order="name"
+        networks = (
+            self.env["idle_user_logout.network"]
+            .sudo()
+            .search([("cidr", "!=", False)], order="name")
         )
         maximum = settings.policy_max_minutes
         rows = []
