@@ -22,12 +22,13 @@ from ..models.single_sign_on import REAUTH_KEY, log_out_for_the_addon
 
 def from_this_server():
     """Whether the current request comes from a page of this server, as the browser
-    says (Sec-Fetch-Site); one that does not say it (plain HTTP) sends its Origin."""
+    says (Sec-Fetch-Site). Over plain HTTP it does not: its Origin, else its Referer
+    tells, and a navigation that sends neither is taken at its word."""
     headers = request.httprequest.headers
     if site := headers.get("Sec-Fetch-Site"):
         return site == "same-origin"
-    origin = headers.get("Origin")
-    return not origin or urlsplit(origin).netloc == request.httprequest.host
+    source = headers.get("Origin") or headers.get("Referer")
+    return not source or urlsplit(source).netloc == request.httprequest.host
 
 
 class IdleLogoutSession(Session):
@@ -35,7 +36,7 @@ class IdleLogoutSession(Session):
     def logout(self, redirect="/odoo", **kw):
         # Read from the query: another override of this route (http_routing's) may drop
         # an argument it does not know.
-        # Only the pages of this server say why (another site's link is a plain logout).
+        # Only the pages of this server say why (see `from_this_server`).
         reason = from_this_server() and request.httprequest.args.get(REASON_ARG)
         page_minutes = request.httprequest.args.get(MINUTES_ARG, type=int)
         session = request.session

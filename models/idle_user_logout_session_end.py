@@ -193,8 +193,12 @@ class IdleUserLogoutSessionEnd(models.AbstractModel):
         self._ending(user_id, session.sid, reason)
         log_out_for_the_addon(session, lambda: session.logout(keep_db=True))
         request.env = api.Environment(request.env.cr, None, session.context)
-        # JSON-RPC then answers "session expired"; pages show the login page.
-        if endpoint.routing["type"] == "http" and endpoint.routing["auth"] != "public":
+        if endpoint.routing["type"] != "http":
+            # JSON-RPC answers "session expired" and saves no session: the end is saved
+            # now, or the next request would find the session alive.
+            root.session_store.save(session)
+        # Pages show the login page.
+        elif endpoint.routing["auth"] != "public":
             back = request.httprequest.full_path.rstrip("?")
             login = login_url(request.env, reason, back, user_id)
             werkzeug.exceptions.abort(request.env[self._name]._exit(login))

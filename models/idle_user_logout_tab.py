@@ -12,12 +12,7 @@ from datetime import timedelta
 import werkzeug.exceptions
 
 from odoo import api, fields, models
-from odoo.http import (
-    STORED_SESSION_BYTES,
-    get_session_max_inactivity,
-    request,
-    root,
-)
+from odoo.http import STORED_SESSION_BYTES, get_session_max_inactivity, request, root
 from odoo.tools import SQL
 
 from .login_page import login_url
@@ -36,10 +31,15 @@ LAST_TAB_GRACE_SECONDS = 10
 def page_load(settings):
     """Whether the current request loads a page the browser shows (not one Odoo's
     service worker caches), for sessions that end with their last tab."""
+    httprequest = request.httprequest
+    # Over plain HTTP, no Fetch Metadata (nor service worker): a page asks for HTML.
+    accept = httprequest.headers.get("Accept", "")
+    html = httprequest.method == "GET" and "text/html" in accept
     return (
         settings.enabled
         and settings.end_on_last_tab_closed
-        and request.httprequest.headers.get("Sec-Fetch-Mode") == "navigate"
+        and httprequest.headers.get("Sec-Fetch-Mode", "navigate" if html else "")
+        == "navigate"
     )
 
 

@@ -33,12 +33,14 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _authenticate_explicit(cls, auth):
         session = request.session
-        # Odoo logs out a session whose credentials changed (a new password): on record.
+        # Odoo logs out a session whose check fails (a new password, an archived user):
+        # on record, unless the user is gone.
         known = session.uid and "deletion_time" not in session and dict(session)
         try:
             return super()._authenticate_explicit(auth)
         finally:
-            if known and session.uid is None:
+            users = request.env["res.users"].sudo()
+            if known and session.uid is None and users.browse(known["uid"]).exists():
                 session_end = request.env["idle_user_logout.session_end"]
                 session_end._ending(
                     known["uid"], session.sid, "credentials_changed", known

@@ -88,6 +88,7 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
             self.assertTrue(self.accepted(), "within the grace")
             clock.tick(2)
             self.assertFalse(self.accepted(), "a browser reopened later")
+            self.assertFalse(self.accepted(), "and for good")
             self.end_due_sessions()
         self.assertEqual(self.logs().mapped("reason"), ["last_tab_closed"])
 
@@ -118,6 +119,17 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
             self.close(self.open_a_page())
             clock.tick(GRACE_SECONDS + 1)
             self.assertFalse(self.accepted())
+
+    def test_over_plain_http_a_page_is_counted_by_what_it_asks_for(self):
+        """Browsers send Fetch Metadata over HTTPS only: a page asks for HTML."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.url_open("/odoo", headers={"Accept": "*/*"})
+            html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+            page = self.url_open("/odoo", headers=html)
+            self.close(re.search(r'"idle_logout_tab": "([^"]+)"', page.text).group(1))
+            clock.tick(GRACE_SECONDS + 1)
+            self.assertFalse(self.accepted(), "its only page closed")
 
     def test_the_end_is_decided_on_the_pages_not_on_the_sessions_word(self):
         """A concurrent request may save the session over the word the closing page

@@ -58,13 +58,18 @@ class TestIdleLogoutRedirects(HttpCase):
         but never as the addon: no idle logout on record, no provider logout."""
         set_params(self.env, audit=True)
         user = self.env["res.users"].search([("login", "=", "idle_redirected")])
-        self.authenticate("idle_redirected", "idle_redirected_pw")
-        response = self.url_open(
-            "/web/session/logout?idle_logout_reason=browser_idle",
-            headers={"Sec-Fetch-Site": "cross-site"},
-            allow_redirects=False,
-        )
-        self.assertNotIn("idle_logout", response.headers["Location"])
+        # Over HTTPS the browser says where the link was; over plain HTTP, its Referer.
+        for source in (
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Referer": "http://elsewhere.example/page"},
+        ):
+            self.authenticate("idle_redirected", "idle_redirected_pw")
+            response = self.url_open(
+                "/web/session/logout?idle_logout_reason=browser_idle",
+                headers=source,
+                allow_redirects=False,
+            )
+            self.assertNotIn("idle_logout", response.headers["Location"], source)
         log = self.env["idle_user_logout.log"].search([("user_id", "=", user.id)])
-        self.assertEqual(log.mapped("reason"), ["logout"])
+        self.assertEqual(log.mapped("reason"), ["logout", "logout"])
         self.assertFalse(user.sudo().idle_logout_ended_at)

@@ -14,6 +14,10 @@ import { sayWhenClosed, tabChannel } from "./tab_channel";
  */
 export const pointOfSaleRelayService = {
     start() {
+        // Served as a page of the session, exempt cashiers' included.
+        if (session.idle_logout_tab) {
+            sayWhenClosed(session.idle_logout_tab);
+        }
         const timeoutMs = session.idle_logout_timeout_minutes * 60_000;
         if (!timeoutMs) {
             return;
@@ -36,9 +40,6 @@ export const pointOfSaleRelayService = {
             lastActivity = Date.now();
             channel.report(lastActivity, { toServer: true });
         };
-        if (session.idle_logout_tab) {
-            sayWhenClosed(session.idle_logout_tab);
-        }
         browser.addEventListener("click", onActivity, true);
         browser.addEventListener("keydown", onActivity, true);
     },
