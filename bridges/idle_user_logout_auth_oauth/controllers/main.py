@@ -13,6 +13,7 @@ from odoo.addons.idle_user_logout.models.login_page import sign_on_refused
 from odoo.addons.idle_user_logout.models.single_sign_on import REAUTH_KEY
 
 from ..models.auth_oauth_provider import (
+    CHECKED_PARAMS,
     DECLINED_KEY,
     POST_LOGOUT_PATH,
     PROVIDER_DOWN_ARG,
@@ -52,12 +53,17 @@ class IdleLogoutOAuthLogin(OAuthLogin):
     def list_providers(self):
         providers = super().list_providers()
         session = request.session
-        if session.get(REAUTH_KEY):
-            declined = session.get(DECLINED_KEY, [])
-            for provider in providers:
-                if provider["id"] not in declined:
-                    params = REAUTH_PARAMS[provider["idle_logout_reauth"]]
-                    provider["auth_link"] = with_params(provider["auth_link"], params)
+        declined = session.get(DECLINED_KEY, [])
+        for provider in providers:
+            if provider["id"] in declined:
+                continue
+            if session.get(REAUTH_KEY):
+                params = REAUTH_PARAMS[provider["idle_logout_reauth"]]
+            elif provider["idle_logout_holds"] == "checked":
+                params = CHECKED_PARAMS
+            else:
+                continue
+            provider["auth_link"] = with_params(provider["auth_link"], params)
         return providers
 
     @http.route()
@@ -88,7 +94,10 @@ class IdleLogoutOAuthLogin(OAuthLogin):
             )
         error = params.get(ERROR_ARG)
         error = error if error in KNOWN_ERRORS else request.env._("an error")
-        if int(provider_id) in request.session.get(DECLINED_KEY, []):
+        session = request.session
+        if session.get(REAUTH_KEY) and int(provider_id) in session.get(
+            DECLINED_KEY, []
+        ):
             return request.env._(
                 "%(provider)s answered %(error)s instead of signing you in, when asked "
                 "to authenticate you again. Its button now asks it nothing more: sign "
@@ -116,12 +125,12 @@ class IdleLogoutOAuthController(OAuthController):
 
     def _idle_logout_provider_error(self, kw):
         """The provider answered an error instead of a sign-in (RFC 6749, 4.1.2.1 and
-        4.2.2.1): the login page says so. Asked to authenticate the person again, it
-        may not take it (an unknown prompt): its button asks it nothing more, and the
-        server's check of the sign-in remains."""
+        4.2.2.1): the login page says so. It may not take what its link asks (an
+        unknown prompt, max_age): its button asks it nothing more, and the server's
+        check of the sign-in remains."""
         provider_id = provider_of(kw.get("state"))
         session = request.session
-        if provider_id and session.get(REAUTH_KEY):
+        if provider_id:
             session[DECLINED_KEY] = [*session.get(DECLINED_KEY, []), provider_id]
         params = {PROVIDER_ERROR_ARG: provider_id or 0, ERROR_ARG: kw["error"]}
         return request.redirect(f"/web/login?{urlencode(params)}", 303)

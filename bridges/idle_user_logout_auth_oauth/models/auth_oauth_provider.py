@@ -34,6 +34,9 @@ REAUTH_PARAMS = {
     "none": {},
 }
 ASKING = ("prompt_login", "max_age")
+# Any other link of a checked provider: auth_time is required only where max_age is
+# asked (OpenID Connect Core 1.0, 2), and Entra ID leaves it out otherwise.
+CHECKED_PARAMS = {"max_age": str(365 * 24 * 3600)}
 # What providers document, by the host of their authorization endpoint: Google takes
 # no prompt=login (an error page), Odoo.com publishes nothing.
 REAUTH_BY_HOST = {"google.com": "select_account", "odoo.com": "none"}

@@ -73,7 +73,16 @@ class TestIdleLogoutReauthentication(JsonRpcMixin, HttpCase):
         self.provider.idle_logout_reauth = "max_age"
         self.assertEqual(self.provider.idle_logout_reauth, "max_age", "as chosen")
 
+    def test_a_checked_provider_is_always_asked_to_say_when(self):
+        """auth_time is required only where max_age is asked: a provider leaving it
+        out otherwise (Entra ID) would have every sign-in after one idle logout refused
+        once, then asked to authenticate again."""
+        self.assertEqual(self.provider_link(), {"max_age": ["31536000"]})
+        self.provider.idle_logout_auth_time = "missing"
+        self.assertEqual(self.provider_link(), {}, "asked, not checked")
+
     def test_the_button_asks_each_provider_what_it_documents(self):
+        self.provider.idle_logout_reauth = "none"
         self.assertEqual(self.provider_link(), {}, "a day started as usual")
         self.url_open("/web/session/logout?idle_logout_reason=browser_idle")
         expected = {
