@@ -22,13 +22,14 @@ from ..models.single_sign_on import REAUTH_KEY, log_out_for_the_addon
 
 def from_this_server():
     """Whether the current request comes from a page of this server, as the browser
-    says (Sec-Fetch-Site). Over plain HTTP it does not: its Origin, else its Referer
-    tells, and a navigation that sends neither is taken at its word."""
+    says (Sec-Fetch-Site). Over plain HTTP it does not: a POST's Origin tells, and a
+    navigation is taken at its word (a proxy may change the host a Referer would be
+    matched with: a real idle logout must never pass for a plain one)."""
     headers = request.httprequest.headers
     if site := headers.get("Sec-Fetch-Site"):
         return site == "same-origin"
-    source = headers.get("Origin") or headers.get("Referer")
-    return not source or urlsplit(source).netloc == request.httprequest.host
+    origin = headers.get("Origin")
+    return not origin or urlsplit(origin).netloc == request.httprequest.host
 
 
 class IdleLogoutSession(Session):

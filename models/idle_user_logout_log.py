@@ -16,7 +16,7 @@ REASONS = [
     ("device_revoked", "Device revoked"),
     ("last_tab_closed", "Last tab closed"),
     ("sso_refused", "Single sign-on refused"),
-    ("credentials_changed", "Ended by Odoo: a new password, an archived user"),
+    ("credentials_changed", "Ended by Odoo: a new password or login, an archived user"),
 ]
 # Session ends the addon does not cause: on record only, single sign-on left as is.
 NOT_BY_THE_ADDON = ("logout", "credentials_changed")

@@ -221,7 +221,10 @@ class IdleUserLogoutSessionEnd(models.AbstractModel):
             return False
         stored = root.session_store.get(session.sid)
         if stored:
-            return dict(stored) == dict(session)
+            # Logged out meanwhile (a refused JSON-RPC request saves it at once).
+            return dict(stored) == dict(session) or bool(
+                session.uid and not stored.get("uid")
+            )
         if session.uid:
             return True
         identifier = session.sid[:STORED_SESSION_BYTES]

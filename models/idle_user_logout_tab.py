@@ -33,8 +33,7 @@ def page_load(settings):
     service worker caches), for sessions that end with their last tab."""
     httprequest = request.httprequest
     # Over plain HTTP, no Fetch Metadata (nor service worker): a page asks for HTML.
-    accept = httprequest.headers.get("Accept", "")
-    html = httprequest.method == "GET" and "text/html" in accept
+    html = "text/html" in httprequest.headers.get("Accept", "")
     return (
         settings.enabled
         and settings.end_on_last_tab_closed

@@ -58,10 +58,10 @@ class TestIdleLogoutRedirects(HttpCase):
         but never as the addon: no idle logout on record, no provider logout."""
         set_params(self.env, audit=True)
         user = self.env["res.users"].search([("login", "=", "idle_redirected")])
-        # Over HTTPS the browser says where the link was; over plain HTTP, its Referer.
+        # The browser says where the link was (over HTTPS); a form, its Origin.
         for source in (
             {"Sec-Fetch-Site": "cross-site"},
-            {"Referer": "http://elsewhere.example/page"},
+            {"Origin": "http://elsewhere.example"},
         ):
             self.authenticate("idle_redirected", "idle_redirected_pw")
             response = self.url_open(

@@ -15,6 +15,7 @@ from odoo.addons.idle_user_logout.models.single_sign_on import REAUTH_KEY
 from ..models.auth_oauth_provider import (
     CHECKED_PARAMS,
     DECLINED_KEY,
+    PLAIN_KEY,
     POST_LOGOUT_PATH,
     PROVIDER_DOWN_ARG,
     REAUTH_PARAMS,
@@ -54,12 +55,17 @@ class IdleLogoutOAuthLogin(OAuthLogin):
         providers = super().list_providers()
         session = request.session
         declined = session.get(DECLINED_KEY, [])
+        plain = session.get(PLAIN_KEY, [])
         for provider in providers:
             if provider["id"] in declined:
                 continue
             if session.get(REAUTH_KEY):
                 params = REAUTH_PARAMS[provider["idle_logout_reauth"]]
-            elif provider["idle_logout_holds"] == "checked":
+            elif (
+                provider["idle_logout_holds"] == "checked"
+                and provider["idle_logout_auth_time"] == "sent"
+                and provider["id"] not in plain
+            ):
                 params = CHECKED_PARAMS
             else:
                 continue
@@ -125,13 +131,15 @@ class IdleLogoutOAuthController(OAuthController):
 
     def _idle_logout_provider_error(self, kw):
         """The provider answered an error instead of a sign-in (RFC 6749, 4.1.2.1 and
-        4.2.2.1): the login page says so. It may not take what its link asks (an
-        unknown prompt, max_age): its button asks it nothing more, and the server's
-        check of the sign-in remains."""
+        4.2.2.1): the login page says so. Asked to authenticate the person again, it
+        may not take it (an unknown prompt): its button asks it nothing more, and the
+        server's check of the sign-in remains. Otherwise its button no longer asks a
+        max_age."""
         provider_id = provider_of(kw.get("state"))
         session = request.session
         if provider_id:
-            session[DECLINED_KEY] = [*session.get(DECLINED_KEY, []), provider_id]
+            key = DECLINED_KEY if session.get(REAUTH_KEY) else PLAIN_KEY
+            session[key] = [*session.get(key, []), provider_id]
         params = {PROVIDER_ERROR_ARG: provider_id or 0, ERROR_ARG: kw["error"]}
         return request.redirect(f"/web/login?{urlencode(params)}", 303)
 

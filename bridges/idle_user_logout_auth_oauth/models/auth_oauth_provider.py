@@ -34,8 +34,8 @@ REAUTH_PARAMS = {
     "none": {},
 }
 ASKING = ("prompt_login", "max_age")
-# Any other link of a checked provider: auth_time is required only where max_age is
-# asked (OpenID Connect Core 1.0, 2), and Entra ID leaves it out otherwise.
+# Any other link of a provider known to send auth_time: it is required only where
+# max_age is asked (OpenID Connect Core 1.0, 2), and Entra ID leaves it out otherwise.
 CHECKED_PARAMS = {"max_age": str(365 * 24 * 3600)}
 # What providers document, by the host of their authorization endpoint: Google takes
 # no prompt=login (an error page), Odoo.com publishes nothing.
@@ -43,6 +43,9 @@ REAUTH_BY_HOST = {"google.com": "select_account", "odoo.com": "none"}
 # Session key: the providers that answered an error to a link asking for a new
 # authentication; their buttons ask nothing more of them (never a lockout).
 DECLINED_KEY = "idle_logout_sso_declined"
+# Session key: the providers that answered an error to any other link: theirs no longer
+# ask a max_age.
+PLAIN_KEY = "idle_logout_sso_plain"
 
 
 def discovery_urls(auth_endpoint):

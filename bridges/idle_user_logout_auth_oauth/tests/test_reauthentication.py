@@ -77,8 +77,13 @@ class TestIdleLogoutReauthentication(JsonRpcMixin, HttpCase):
         """auth_time is required only where max_age is asked: a provider leaving it
         out otherwise (Entra ID) would have every sign-in after one idle logout refused
         once, then asked to authenticate again."""
+        self.assertEqual(self.provider_link(), {}, "not known to send it yet")
+        self.provider.idle_logout_auth_time = "sent"
         self.assertEqual(self.provider_link(), {"max_age": ["31536000"]})
+        self.answer("invalid_request")
+        self.assertEqual(self.provider_link(), {}, "an error: never a lockout")
         self.provider.idle_logout_auth_time = "missing"
+        self.url_open("/web/session/logout")
         self.assertEqual(self.provider_link(), {}, "asked, not checked")
 
     def test_the_button_asks_each_provider_what_it_documents(self):
