@@ -39,12 +39,10 @@ class IrHttp(models.AbstractModel):
         try:
             return super()._authenticate_explicit(auth)
         finally:
-            users = request.env["res.users"].sudo()
-            if known and session.uid is None and users.browse(known["uid"]).exists():
+            user = known and session.uid is None and known["uid"]
+            if user and request.env["res.users"].sudo().browse(user).exists():
                 session_end = request.env["idle_user_logout.session_end"]
-                session_end._ending(
-                    known["uid"], session.sid, "credentials_changed", known
-                )
+                session_end._ending(user, session.sid, "credentials_changed", known)
 
     @classmethod
     def _post_dispatch(cls, response):
