@@ -122,19 +122,19 @@ class IdleUserLogoutTab(models.Model):
         self.env.ref("idle_user_logout.ir_cron_end_closed_sessions")._trigger(due)
 
     @api.model
-    def _last_closed(self, identifier):
-        """When the last counted page of this session closed; None while one is open,
-        or none was counted."""
+    def _last_closed(self, identifier, since):
+        """When its last page counted since the option is on closed; None: one open."""
         self.env.cr.execute(
             SQL(
                 "SELECT max(closed_at) FROM idle_user_logout_tab "
                 "WHERE session_identifier = %s AND ended IS NOT TRUE "
+                "AND opened_at >= to_timestamp(%s) AT TIME ZONE 'UTC' "
                 "HAVING bool_and(closed_at IS NOT NULL)",
                 identifier,
+                since,
             )
         )
-        row = self.env.cr.fetchone()
-        return row and row[0]
+        return (self.env.cr.fetchone() or [None])[0]
 
     @api.model
     def _end_closed_sessions(self):
@@ -148,9 +148,11 @@ class IdleUserLogoutTab(models.Model):
         self.env.cr.execute(
             SQL(
                 "SELECT session_identifier FROM idle_user_logout_tab "
+                "WHERE opened_at >= to_timestamp(%s) AT TIME ZONE 'UTC' "
                 "GROUP BY session_identifier "
                 "HAVING bool_and(closed_at IS NOT NULL) AND NOT bool_or(ended IS TRUE) "
                 "AND max(closed_at) < %s",
+                settings.end_on_last_tab_since,
                 limit,
             )
         )
@@ -194,7 +196,7 @@ class IdleUserLogoutTab(models.Model):
         # A cursor of its own: the request may be read-only, a refusal rolls it back.
         with self.env.registry.cursor() as cr:
             tabs = self.env(cr=cr, su=True)[self._name]
-            last_closed = tabs._last_closed(identifier)
+            last_closed = tabs._last_closed(identifier, settings.end_on_last_tab_since)
             grace = timedelta(seconds=LAST_TAB_GRACE_SECONDS)
             past_grace = last_closed and fields.Datetime.now() - last_closed > grace
             if past_grace:

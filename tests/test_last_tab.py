@@ -204,6 +204,24 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
             self.end_due_sessions()
             self.assertTrue(self.accepted())
 
+    def test_the_pages_counted_before_it_was_turned_on_again_say_nothing(self):
+        """Turned off, then on again: a page closed before does not end the session
+        whose pages were served meanwhile, uncounted."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            self.close(self.open_a_page())
+            self.icp.set_param("idle_user_logout.end_on_last_tab_closed", "False")
+            self.url_open("/odoo", headers=PAGE)
+            clock.tick(60)
+            settings = self.env["res.config.settings"].create(
+                {"idle_logout_end_on_last_tab_closed": True}
+            )
+            settings.set_values()
+            clock.tick(GRACE_SECONDS + 1)
+            self.end_due_sessions()
+            self.assertTrue(self.accepted(), "its page served while off is open")
+        self.assertFalse(self.logs())
+
     def test_off_a_closed_tab_changes_nothing(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.log_in()
