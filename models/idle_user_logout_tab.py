@@ -31,15 +31,13 @@ LAST_TAB_GRACE_SECONDS = 10
 def page_load(settings):
     """Whether the current request loads a page the browser shows (not one Odoo's
     service worker caches), for sessions that end with their last tab."""
-    httprequest = request.httprequest
+    if not (settings.enabled and settings.end_on_last_tab_closed):
+        return False
+    headers = request.httprequest.headers
+    if mode := headers.get("Sec-Fetch-Mode"):
+        return mode == "navigate"
     # Over plain HTTP, no Fetch Metadata (nor service worker): a page asks for HTML.
-    html = "text/html" in httprequest.headers.get("Accept", "")
-    return (
-        settings.enabled
-        and settings.end_on_last_tab_closed
-        and httprequest.headers.get("Sec-Fetch-Mode", "navigate" if html else "")
-        == "navigate"
-    )
+    return "text/html" in headers.get("Accept", "")
 
 
 class IdleUserLogoutTab(models.Model):

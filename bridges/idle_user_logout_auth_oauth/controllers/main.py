@@ -100,10 +100,7 @@ class IdleLogoutOAuthLogin(OAuthLogin):
             )
         error = params.get(ERROR_ARG)
         error = error if error in KNOWN_ERRORS else request.env._("an error")
-        session = request.session
-        if session.get(REAUTH_KEY) and int(provider_id) in session.get(
-            DECLINED_KEY, []
-        ):
+        if int(provider_id) in request.session.get(DECLINED_KEY, []):
             return request.env._(
                 "%(provider)s answered %(error)s instead of signing you in, when asked "
                 "to authenticate you again. Its button now asks it nothing more: sign "

@@ -87,7 +87,6 @@ class TestIdleLogoutReauthentication(JsonRpcMixin, HttpCase):
         self.assertEqual(self.provider_link(), {}, "asked, not checked")
 
     def test_the_button_asks_each_provider_what_it_documents(self):
-        self.provider.idle_logout_reauth = "none"
         self.assertEqual(self.provider_link(), {}, "a day started as usual")
         self.url_open("/web/session/logout?idle_logout_reason=browser_idle")
         expected = {
