@@ -24,7 +24,6 @@
             "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/activity_watch.js",
             "idle_user_logout/static/src/guarded.js",
-            "idle_user_logout/static/src/session_rule.js",
             "idle_user_logout/static/src/leaving.js",
             "idle_user_logout/static/src/idle_logout_service.js",
             "idle_user_logout/static/src/drafts.js",
@@ -36,7 +35,6 @@
             "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/activity_watch.js",
             "idle_user_logout/static/src/guarded.js",
-            "idle_user_logout/static/src/session_rule.js",
             "idle_user_logout/static/src/leaving.js",
             "idle_user_logout/static/src/idle_logout_service.js",
         ],
@@ -44,12 +42,17 @@
         "idle_user_logout.assets_warning": [
             "idle_user_logout/static/src/warning/*",
         ],
+        # A draft put back in its form, loaded only when the user has drafts.
+        "idle_user_logout.assets_draft_restore": [
+            "idle_user_logout/static/src/draft_restore/*",
+        ],
         "point_of_sale._assets_pos": [
             "idle_user_logout/static/src/tab_channel.js",
             "idle_user_logout/static/src/point_of_sale_relay.js",
         ],
         "web.assets_unit_tests": [
             "idle_user_logout/static/src/warning/*",
+            "idle_user_logout/static/src/draft_restore/*",
             "idle_user_logout/static/tests/*.test.js",
         ],
         "web.assets_tests": [

@@ -5,30 +5,51 @@ protocol, side by side with the same web client without the addon, in one run:
 - main-thread script and task time while idle (Performance.getMetrics), beside a third
   tab without the addon running only an empty 5-second timer: the floor that the seed's
   5-second check costs whatever it does;
-- bytes added to the minified backend bundle (web.assets_web, raw and gzip);
+- bytes added to the minified backend bundle (web.assets_web, raw and gzip), file by
+  file as Odoo's bundle holds them;
 - logout latency in a visible tab: idle deadline -> login page, with the deadline at
   different points of the 5-second cadence (the page's clock is moved, not waited for);
-- JS heap after an hour of simulated activity and cross-tab messages.
+- JS heap after an hour of simulated activity and cross-tab messages;
+- the users list, ready (its rows shown) after a page load, against the addon absent.
+
+Bytes, latency and the users list are measured beside the addon as it was at a git
+`--baseline` of this repository (the last turn's, by default), served in the same run.
 
 Usage: make bench, or in bench/ with the venv: python client_cost.py
-[--idle-minutes 3] [--latency-runs 3]
+[--idle-minutes 3] [--latency-runs 3] [--list-runs 15] [--baseline e11c666]
 """
 
 import argparse
+import ast
 import gzip
 import re
 import statistics
+import subprocess
 import sys
 import time
 
 import requests
-from common import odoo_serving
-from helpers import login, move_clock, page_time, start_chrome, wait_for_login_page
+from common import baseline_addons_path, odoo_serving
+from helpers import (
+    REPO,
+    login,
+    move_clock,
+    page_time,
+    start_chrome,
+    wait_for_login_page,
+)
+from rjsmin import jsmin
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from odoo.tools.js_transpiler import transpile_javascript
 
 TIMEOUT_MINUTES = 60
 CHECK_INTERVAL_MS = 5000
 FLOOR = "without the addon + an empty 5 s timer"
+WITHOUT, WITH = "without the addon", "with idle_user_logout"
+# The last turn's addon (issues 28-31), before issue 40 measured its weight and speed.
+BASELINE_REF = "e11c666"
 CONFIGURATIONS = {
     "without the addon": ("base_setup,bus", {}),
     "with idle_user_logout": (
@@ -93,6 +114,30 @@ class Page:
         self.driver.quit()
 
 
+def own_bundle_bytes(ref=None):
+    """The addon's files in web.assets_web at git `ref` (None: this tree), each as
+    Odoo's bundle holds it: transpiled, minified, headed with its path."""
+
+    def read(path):
+        if ref is None:
+            return (REPO / path).read_text()
+        return subprocess.run(
+            ["git", "-C", str(REPO), "show", f"{ref}:{path}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    manifest = ast.literal_eval(read("__manifest__.py"))
+    sizes = {}
+    for asset in manifest["assets"]["web.assets_backend"]:
+        url = f"/{asset}"
+        content = jsmin(transpile_javascript(url, read(asset.split("/", 1)[1])))
+        # The header, and the ";\n" that joins it to the next file.
+        sizes[asset.split("/")[-1]] = len(f"\n/* {url} */\n{content};\n".encode())
+    return sizes
+
+
 def bundle_bytes(url, page):
     src = page.driver.execute_script(
         "return [...document.scripts].map(s => s.src)"
@@ -101,6 +146,14 @@ def bundle_bytes(url, page):
     cookies = {c["name"]: c["value"] for c in page.driver.get_cookies()}
     body = requests.get(src, cookies=cookies, timeout=60).content
     return len(body), len(gzip.compress(body))
+
+
+# The session's last activity as the page stored it (epoch s, page time).
+STORED_ACTIVITY = """
+return Math.max(...Object.keys(localStorage)
+    .filter((key) => key.startsWith("idle_user_logout.activity."))
+    .map((key) => Number(localStorage.getItem(key)))) / 1000;
+"""
 
 
 def logout_latency(url, db, phases, runs):
@@ -114,8 +167,12 @@ def logout_latency(url, db, phases, runs):
             # A real click is the last activity; the clock jumps to `phase` seconds into
             # a 5-second window 10 s before the deadline, so the checks approach it as
             # they would have in real time.
-            deadline = page_time(driver) + TIMEOUT_MINUTES * 60
+            clicked = page_time(driver)
             driver.find_element(By.CSS_SELECTOR, ".o_main_navbar").click()
+            WebDriverWait(driver, 10).until(
+                lambda d, clicked=clicked: d.execute_script(STORED_ACTIVITY) >= clicked
+            )
+            deadline = driver.execute_script(STORED_ACTIVITY) + TIMEOUT_MINUTES * 60
             move_clock(driver, TIMEOUT_MINUTES * 60 - 10 - phase)
             left = wait_for_login_page(driver, 30)
             samples[phase].append(left - deadline)
@@ -123,16 +180,64 @@ def logout_latency(url, db, phases, runs):
     return samples
 
 
+# Set on every page load of the browser: when the list's first row shows (ms since the
+# navigation started).
+LIST_READY = """
+const observer = new MutationObserver(() => {
+    if (document.querySelector(".o_list_renderer .o_data_row")) {
+        window.listReadyMs = performance.now();
+        observer.disconnect();
+    }
+});
+observer.observe(document, { childList: true, subtree: true });
+"""
+
+
+def users_list_ready(servers, runs):
+    """Milliseconds from a page load of the users list to its rows shown, per
+    {name: (url, db)}; the loads of each are interleaved, after one to warm up."""
+    drivers = {}
+    for name, (url, db) in servers.items():
+        driver = drivers[name] = start_chrome()
+        driver.get(f"{url}/web/login?db={db}")
+        login(driver, type("Server", (), {"url": url}), "/odoo")
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": LIST_READY}
+        )
+    samples = {name: [] for name in servers}
+    try:
+        for run in range(runs + 1):
+            for name, driver in drivers.items():
+                driver.get(f"{servers[name][0]}/odoo/action-base.action_res_users")
+                ready = WebDriverWait(driver, 30, poll_frequency=0.05).until(
+                    lambda d: d.execute_script("return window.listReadyMs")
+                )
+                if run:
+                    samples[name].append(ready)
+    finally:
+        for driver in drivers.values():
+            driver.quit()
+    return samples
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--idle-minutes", type=float, default=3)
     parser.add_argument("--latency-runs", type=int, default=3)
+    parser.add_argument("--list-runs", type=int, default=15)
+    parser.add_argument("--baseline", default=BASELINE_REF)
     args = parser.parse_args()
+    baseline = f"idle_user_logout at {args.baseline}"
 
-    with odoo_serving(CONFIGURATIONS) as (url, dbs):
+    with (
+        odoo_serving(CONFIGURATIONS) as (url, dbs),
+        odoo_serving(
+            {baseline: CONFIGURATIONS[WITH]}, baseline_addons_path(args.baseline)
+        ) as (baseline_url, baseline_dbs),
+    ):
         pages = {name: Page(url, db) for name, db in dbs.items()}
         loads = {name: page.requests_since_load() for name, page in pages.items()}
-        floor = Page(url, dbs["without the addon"])
+        floor = Page(url, dbs[WITHOUT])
         floor.driver.execute_script(f"setInterval(() => {{}}, {CHECK_INTERVAL_MS})")
         idling = {**pages, FLOOR: floor}
         before = {name: page.metrics() for name, page in idling.items()}
@@ -143,7 +248,9 @@ def main():
             name: len(page.requests_since_load()) - len(loads[name])
             for name, page in pages.items()
         }
+        pages[baseline] = Page(baseline_url, baseline_dbs[baseline])
         bundles = {name: bundle_bytes(url, page) for name, page in pages.items()}
+        pages.pop(baseline).quit()
         heap = {}
         for name, page in pages.items():
             start = page.heap_mb()
@@ -152,17 +259,25 @@ def main():
         for page in pages.values():
             page.quit()
         print_costs(args, loads, idle_requests, before, after, bundles, heap)
-        latency = logout_latency(
-            url,
-            dbs["with idle_user_logout"],
-            (0.5, 1.5, 2.5, 3.5, 4.5),
-            args.latency_runs,
-        )
-    print_latency(latency)
+        print_own_bytes(args.baseline)
+        phases = (0.5, 1.5, 2.5, 3.5, 4.5)
+        latency = {
+            WITH: logout_latency(url, dbs[WITH], phases, args.latency_runs),
+            baseline: logout_latency(
+                baseline_url, baseline_dbs[baseline], phases, args.latency_runs
+            ),
+        }
+        print_latency(latency)
+        servers = {
+            WITHOUT: (url, dbs[WITHOUT]),
+            WITH: (url, dbs[WITH]),
+            baseline: (baseline_url, baseline_dbs[baseline]),
+        }
+        print_users_list(users_list_ready(servers, args.list_runs))
 
 
 def print_costs(args, loads, idle_requests, before, after, bundles, heap):
-    without, with_ = "without the addon", "with idle_user_logout"
+    without, with_ = WITHOUT, WITH
     print(f"\n{'measure':58} {without:>18} {with_:>22}")
 
     def row(label, a, b, fmt="{}"):
@@ -187,10 +302,11 @@ def print_costs(args, loads, idle_requests, before, after, bundles, heap):
         )
     row("web.assets_web.min.js bytes", bundles[without][0], bundles[with_][0])
     row("  gzip bytes", bundles[without][1], bundles[with_][1])
-    print(
-        f"  added by the addon: {bundles[with_][0] - bundles[without][0]} bytes, "
-        f"{bundles[with_][1] - bundles[without][1]} gzipped"
-    )
+    for name in (with_, f"idle_user_logout at {args.baseline}"):
+        print(
+            f"  added by {name}: {bundles[name][0] - bundles[without][0]} bytes, "
+            f"{bundles[name][1] - bundles[without][1]} gzipped"
+        )
     row(
         "JS heap before / after a simulated hour (MB)",
         "{:.1f} / {:.1f}".format(*heap[without]),
@@ -199,18 +315,51 @@ def print_costs(args, loads, idle_requests, before, after, bundles, heap):
     sys.stdout.flush()
 
 
+def print_own_bytes(ref):
+    """The addon's files in web.assets_web, this tree beside `ref`, file by file."""
+    now, then = own_bundle_bytes(), own_bundle_bytes(ref)
+    print(f"\nthe addon's files in web.assets_web (bytes){'this tree':>22} {ref:>10}")
+    for name in sorted(now.keys() | then.keys(), key=lambda n: n not in then):
+        print(f"  {name:50} {now.get(name, '-'):>10} {then.get(name, '-'):>10}")
+    total_now, total_then = sum(now.values()), sum(then.values())
+    print(f"  {'total':50} {total_now:>10} {total_then:>10}")
+    print(f"  difference: {total_now - total_then:+d} bytes")
+
+
 def print_latency(latency):
     print("\nlogout latency, idle deadline -> login page navigation (s), visible tab")
-    print(f"{'deadline after a 5 s check':28} {'median':>8} {'worst':>8}   runs")
-    for phase, values in latency.items():
-        runs = " ".join(f"{v:.2f}" for v in values)
-        median, worst = statistics.median(values), max(values)
-        print(f"{phase:26.1f} s {median:8.2f} {worst:8.2f}   {runs}")
-    everything = [v for values in latency.values() for v in values]
-    print(f"{'all':28} {statistics.median(everything):8.2f} {max(everything):8.2f}")
+    names = list(latency)
+    print(f"{'':28}" + "".join(f"{name:>32}" for name in names))
+    print(f"{'deadline after a 5 s check':28}" + f"{'median   worst':>32}" * len(names))
+
+    def cells(values):
+        return f"{statistics.median(values):8.2f} {max(values):6.2f}".rjust(32)
+
+    for phase in latency[names[0]]:
+        row = "".join(cells(latency[name][phase]) for name in names)
+        print(f"{phase:26.1f} s{row}")
+    everything = {
+        name: [v for values in samples.values() for v in values]
+        for name, samples in latency.items()
+    }
+    print(f"{'all':28}" + "".join(cells(everything[name]) for name in names))
     print(
-        "seed's cadence alone: 0 to 5 s late; OCA web_session_auto_close: 17-23 s late"
+        "goal: 0.3 s at most; seed's cadence alone: 0 to 5 s late; "
+        "OCA web_session_auto_close: 17-23 s late"
     )
+
+
+def print_users_list(samples):
+    print("\nthe users list, page load -> rows shown (ms), interleaved loads")
+    without = statistics.median(samples[WITHOUT])
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(
+            f"  {name:40} median {median:7.0f}  ratio {median / without:.3f}  "
+            f"(quartiles {statistics.quantiles(values, n=4)[0]:.0f}"
+            f"-{statistics.quantiles(values, n=4)[2]:.0f})"
+        )
+    print("  goal: a ratio of 1.02 at most")
 
 
 if __name__ == "__main__":

@@ -11,19 +11,22 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
 from helpers import (
+    REPO,
     WORK,
     addons_path_with_peers,
+    configured_addons_path,
     drop_database,
     free_port,
     odoo_command,
 )
 
 
-def create_database(db, modules, params, *statements):
-    """A database with `modules`, then these parameters set and SQL `statements` run."""
+def create_database(db, modules, params, *statements, addons_path=None):
+    """A database with `modules` (from `addons_path`, by default this checkout's with
+    the peers), then these parameters set and SQL `statements` run."""
     subprocess.run(
         odoo_command(
-            f"--addons-path={addons_path_with_peers()}",
+            f"--addons-path={addons_path or addons_path_with_peers()}",
             *("-d", db, "-i", modules, "--stop-after-init", "--log-level=warn"),
         ),
         check=True,
@@ -56,24 +59,50 @@ def internal_users_sql(**values):
     return group_sql("group_user", **values)
 
 
+def baseline_addons_path(ref):
+    """An addons path where idle_user_logout is the addon as it was at the git `ref`
+    of this repository (exported once), Odoo's addons beside it."""
+    folder = WORK / "bench-baseline" / ref
+    if not (folder / "idle_user_logout" / "__manifest__.py").exists():
+        (folder / "idle_user_logout").mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", ref],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(
+            ["tar", "-x", "-C", str(folder / "idle_user_logout")],
+            input=archive,
+            check=True,
+        )
+    odoo_addons = [
+        path
+        for path in configured_addons_path()
+        if not path.startswith(str(WORK / "addons"))
+    ]
+    return ",".join((str(folder), *odoo_addons))
+
+
 @contextmanager
-def odoo_serving(configurations):
+def odoo_serving(configurations, addons_path=None):
     """Create one database per configuration {name: (modules, params, *sql)}; serve them
-    all from one threaded Odoo server; yield (url, {name: db}); drop them after."""
+    all from one threaded Odoo server (on `addons_path`, by default this checkout's with
+    the peers); yield (url, {name: db}); drop them after."""
+    addons_path = addons_path or addons_path_with_peers()
     prefix = f"iul_bench_{uuid.uuid4().hex[:6]}_"
     dbs = {name: f"{prefix}{i}" for i, name in enumerate(configurations)}
     port = free_port()
     server = None
     try:
         for name, configuration in configurations.items():
-            create_database(dbs[name], *configuration)
+            create_database(dbs[name], *configuration, addons_path=addons_path)
         server = subprocess.Popen(
             odoo_command(
-                f"--addons-path={addons_path_with_peers()}",
+                f"--addons-path={addons_path}",
                 f"--db-filter=^{prefix}",
                 *("--http-port", str(port), "--http-interface", "127.0.0.1"),
                 *("--log-level", "warn", "--max-cron-threads", "0"),
-                f"--logfile={WORK / 'logs' / 'bench-server.log'}",
+                f"--logfile={WORK / 'logs' / f'bench-server-{port}.log'}",
             ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -2,13 +2,16 @@
 distinct sets of groups (rules by group on some, trusted networks set, server
 enforcement on), 200 of their sessions at work, behind Odoo with 4 workers; side by
 side with the addon absent, in one run. Latency percentiles of a cheap authenticated
-JSON-RPC route (/web/session/check), each request from the next session in turn.
+JSON-RPC route (/web/session/check), each request from the next session in turn, and
+the CPU time each request costs the Odoo server and PostgreSQL (a measure the
+saturation of a small machine leaves steady, which the percentiles are not).
 
 Usage: make bench, or in bench/ with the venv: python rules_at_scale.py
 [--seconds 10] [--rounds 3]
 """
 
 import argparse
+import os
 import re
 import statistics
 import subprocess
@@ -129,18 +132,41 @@ def populate(db, workdir, rules):
     return path
 
 
-def latencies(url, sids, seconds, workdir):
-    """p50 and p95 of wrk's requests (ms), 2 threads, 8 connections."""
+def cpu_seconds(server_pid):
+    """CPU time so far of the Odoo server (its workers, live and gone) and of every
+    PostgreSQL process."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == server_pid:
+            ticks += sum(map(int, fields[11:15]))  # its own, and its reaped workers'
+        elif parent == server_pid or name == "postgres":
+            ticks += sum(map(int, fields[11:13]))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def latencies(url, sids, seconds, workdir, server_pid):
+    """p50 and p95 of wrk's requests (ms), 2 threads, 8 connections, and the CPU
+    time per request (ms)."""
     script = Path(workdir, f"{sids.stem}.lua")
     script.write_text(WRK_SCRIPT % sids)
     command = [
         *("wrk", "-t2", "-c8", f"-d{seconds}s", "-s", str(script)),
         url + ROUTE,
     ]
+    cpu_before = cpu_seconds(server_pid)
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    cpu = cpu_seconds(server_pid) - cpu_before
     assert "Non-2xx" not in out, out
     p50, p95 = re.search(r"^percentiles (\d+) (\d+)$", out, re.MULTILINE).groups()
-    return {50: int(p50) / 1000, 95: int(p95) / 1000}
+    count = int(re.search(r"^\s*(\d+) requests in", out, re.MULTILINE).group(1))
+    return {50: int(p50) / 1000, 95: int(p95) / 1000, "cpu": cpu * 1000 / count}
 
 
 def main():
@@ -180,11 +206,11 @@ def main():
                 except requests.ConnectionError:
                     time.sleep(0.5)
             for name in dbs:  # warm-up: every worker's caches, the first stamps
-                latencies(url, sids[name], 3, workdir)
+                latencies(url, sids[name], 3, workdir, server.pid)
             for _ in range(args.rounds):
                 for name in dbs:
                     results[name].append(
-                        latencies(url, sids[name], args.seconds, workdir)
+                        latencies(url, sids[name], args.seconds, workdir, server.pid)
                     )
         finally:
             if server:
@@ -202,10 +228,16 @@ def main():
         f"sessions in turn; wrk 2 threads, 8 connections, {args.rounds} interleaved "
         f"rounds of {args.seconds} s; Odoo with 4 workers\n"
     )
-    print(f"{'configuration':48} {'p50 ms':>8} {'p95 ms':>8} {'p95 vs absent':>14}")
+    print(
+        f"{'configuration':48} {'p50 ms':>8} {'p95 ms':>8} {'p95 vs absent':>14} "
+        f"{'CPU ms/request':>15} {'CPU vs absent':>14}"
+    )
     for name in dbs:
-        p50, p95 = median(name, 50), median(name, 95)
-        print(f"{name:48} {p50:8.1f} {p95:8.1f} {p95 / median(baseline, 95):14.3f}")
+        p50, p95, cpu = median(name, 50), median(name, 95), median(name, "cpu")
+        print(
+            f"{name:48} {p50:8.1f} {p95:8.1f} {p95 / median(baseline, 95):14.3f} "
+            f"{cpu:15.2f} {cpu / median(baseline, 'cpu'):14.3f}"
+        )
 
 
 if __name__ == "__main__":

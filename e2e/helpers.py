@@ -120,6 +120,7 @@ LAZY_BUNDLES = (
     "web.assets_emoji",
     "web_tour.interactive",
     "idle_user_logout.assets_warning",
+    "idle_user_logout.assets_draft_restore",
 )
 LAZY_APP_BUNDLES = {
     "apps": (

@@ -10,9 +10,8 @@ import { registry } from "@web/core/registry";
 import { session } from "@web/session";
 import { isWorkingWithoutInput, watchFramesAndPopOuts } from "./activity_watch";
 import { guarded } from "./guarded";
-import { IdleTimer } from "./idle_timer";
+import { IdleTimer, ruleOf } from "./idle_timer";
 import { leavingTogether } from "./leaving";
-import { ruleOf } from "./session_rule";
 import { sayWhenClosed, tabChannel } from "./tab_channel";
 
 /** The bus closes its websocket with this code once the server ended the session. */
@@ -215,11 +214,13 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
     if (session.idle_logout_tab) {
         sayWhenClosed(session.idle_logout_tab);
     }
-    busService.subscribe("idle_user_logout/session_ended", guarded(end));
-    busService.subscribe("idle_user_logout/rule", guarded(followRule));
-    busService.subscribe("idle_user_logout/network", guarded(followNetwork));
+    const subscribe = (type, handler) =>
+        busService.subscribe(`idle_user_logout/${type}`, guarded(handler));
+    subscribe("session_ended", end);
+    subscribe("rule", followRule);
+    subscribe("network", followNetwork);
     // The trusted networks changed: the server sees this page's network again.
-    busService.subscribe("idle_user_logout/networks", guarded(channel.ping));
+    subscribe("networks", channel.ping);
     busService.start();
     watchFramesAndPopOuts(guarded(onActivity));
     // One timer, however busy the user: activity only moves a date. A page's load is no

@@ -1,0 +1,103 @@
+/**
+ * A draft put back in its form: loaded only when the login said the user has drafts.
+ */
+import { toRaw } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
+import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { _t } from "@web/core/l10n/translation";
+import { rpc } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
+import { session } from "@web/session";
+import { formOf } from "../drafts";
+
+/** Applies the draft's values as changes the user makes (Odoo's onchange reads them). */
+async function applyDraft(model, values) {
+    const record = model.root;
+    const fieldNames = Object.keys(values).filter((name) => name in record.activeFields);
+    const draftValues = Object.fromEntries(fieldNames.map((name) => [name, values[name]]));
+    const changes = {
+        ...record._getChanges(record._changes, { withReadonly: true }),
+        ...draftValues,
+    };
+    const serverValues = await model._onchange(record.config, {
+        changes,
+        fieldNames,
+        evalContext: toRaw(record.evalContext),
+    });
+    // Plain values are taken as they were, a field emptied included.
+    const plainValues = Object.fromEntries(
+        fieldNames
+            .filter((name) => !record.fields[name].relation)
+            .map((name) => [name, draftValues[name]])
+    );
+    record._applyChanges({}, { ...plainValues, ...serverValues });
+    record.dirty = true;
+}
+
+/**
+ * Puts back the draft of the form just opened, if the login said there is one: applied
+ * unsaved, with a notice offering to discard it. Saved by somebody since, it is not applied
+ * over their work unless the user asks. The server gives a draft once.
+ */
+async function restoreDraft(model, notification) {
+    const record = model.root;
+    const form = formOf(record);
+    const forms = session.idle_logout_drafts || [];
+    const index = forms.findIndex(
+        ([name, id, url]) =>
+            name === form.model &&
+            id === form.res_id &&
+            (id || !url || url === browser.location.pathname)
+    );
+    if (index < 0) {
+        return;
+    }
+    forms.splice(index, 1);
+    const draft = await rpc("/idle_user_logout/draft/take", form, {
+        silent: true,
+    });
+    const values = draft?.values || {};
+    if (!Object.keys(values).some((name) => name in record.activeFields)) {
+        return;
+    }
+    const date = formatDateTime(deserializeDateTime(draft.date));
+    /** A notice that stays until one of its buttons is clicked. */
+    const notify = (message, buttons) => {
+        const close = notification.add(message, {
+            type: draft.saved_since ? "warning" : "info",
+            sticky: true,
+            buttons: buttons.map(({ name, onClick }) => ({
+                name,
+                onClick: () => {
+                    close();
+                    onClick();
+                },
+            })),
+        });
+    };
+    const putBack = async () => {
+        await applyDraft(model, values);
+        notify(_t("Your unsaved changes of %(date)s are back. Save them, or:", { date }), [
+            { name: _t("Discard"), onClick: () => record.discard() },
+        ]);
+    };
+    if (!draft.saved_since) {
+        return putBack();
+    }
+    notify(
+        _t(
+            "%(user)s saved this record on %(saved)s, after your unsaved changes of %(date)s were kept: they are not applied over that work.",
+            {
+                user: draft.saved_since.by,
+                saved: formatDateTime(deserializeDateTime(draft.saved_since.date)),
+                date,
+            }
+        ),
+        [
+            { name: _t("Apply My Changes"), onClick: putBack },
+            { name: _t("Discard"), onClick: () => {} },
+        ]
+    );
+}
+
+registry.category("idle_user_logout").add("restore_draft", restoreDraft);
