@@ -61,12 +61,18 @@ def internal_users_sql(**values):
 
 def baseline_addons_path(ref):
     """An addons path where idle_user_logout is the addon as it was at the git `ref`
-    of this repository (exported once), Odoo's addons beside it."""
-    folder = WORK / "bench-baseline" / ref
+    of this repository (exported once per commit), Odoo's addons beside it."""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    folder = WORK / "bench-baseline" / commit
     if not (folder / "idle_user_logout" / "__manifest__.py").exists():
         (folder / "idle_user_logout").mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
-            ["git", "-C", str(REPO), "archive", ref],
+            ["git", "-C", str(REPO), "archive", commit],
             check=True,
             capture_output=True,
         ).stdout

@@ -3,14 +3,16 @@ distinct sets of groups (rules by group on some, trusted networks set, server
 enforcement on), 200 of their sessions at work, behind Odoo with 4 workers; side by
 side with the addon absent, in one run. Latency percentiles of a cheap authenticated
 JSON-RPC route (/web/session/check), each request from the next session in turn, and
-the CPU time each request costs the Odoo server and PostgreSQL (a measure the
-saturation of a small machine leaves steady, which the percentiles are not).
+the CPU time each request costs the Odoo server and PostgreSQL; then, without a
+server, the same requests served in one process, one at a time (the quietest measure of
+what the addon adds: the CPU time and the queries of each).
 
 Usage: make bench, or in bench/ with the venv: python rules_at_scale.py
 [--seconds 10] [--rounds 3]
 """
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -123,6 +125,46 @@ end
 """
 
 
+# The requests of wrk's script, served one at a time by Odoo in an `odoo shell`.
+IN_PROCESS = """
+import json, time
+from werkzeug.test import EnvironBuilder
+from odoo import sql_db
+from odoo.http import root
+sids = open("{sids}").read().split()
+body = json.dumps({{"jsonrpc": "2.0", "method": "call", "params": {{}}}})
+def environ(sid):
+    return EnvironBuilder(
+        path="{route}", method="POST", data=body,
+        headers={{"Content-Type": "application/json", "Cookie": f"session_id={{sid}}"}},
+        environ_base={{"REMOTE_ADDR": "127.0.0.1"}},
+    ).get_environ()
+def serve(environ):
+    answer = b"".join(root(environ, lambda code, headers: None))
+    assert b'"result"' in answer, answer
+for sid in sids * 2:
+    serve(environ(sid))
+rounds = []
+for _ in range({rounds}):
+    environs = [environ(sid) for sid in sids * 5]
+    queries, start = sql_db.sql_counter, time.process_time()
+    for each in environs:
+        serve(each)
+    count = len(environs)
+    rounds.append(((time.process_time() - start) * 1000 / count,
+                   (sql_db.sql_counter - queries) / count))
+open("{out}", "w").write(json.dumps(rounds))
+"""
+
+
+def in_process(db, sids, rounds, workdir):
+    """CPU ms and queries per request, served in one process: one pair per round."""
+    out = Path(workdir, f"{db}.in_process.json")
+    code = IN_PROCESS.format(sids=sids, route=ROUTE, rounds=rounds, out=out)
+    odoo_shell(db, code)
+    return json.loads(out.read_text())
+
+
 def populate(db, workdir, rules):
     """The users, their groups (with `rules`) and their sessions; returns the file of
     session ids."""
@@ -133,20 +175,23 @@ def populate(db, workdir, rules):
 
 
 def cpu_seconds(server_pid):
-    """CPU time so far of the Odoo server (its workers, live and gone) and of every
-    PostgreSQL process."""
-    ticks = 0
+    """CPU time so far of the Odoo server (its workers, live and gone) and of
+    PostgreSQL (its processes, live and gone)."""
+    stats = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue  # gone meanwhile
-        name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        pid, parent = int(stat.parent.name), int(fields[1])
-        if pid == server_pid:
-            ticks += sum(map(int, fields[11:15]))  # its own, and its reaped workers'
-        elif parent == server_pid or name == "postgres":
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        stats[int(stat.parent.name)] = (name, int(fields[1]), fields)
+    ticks = 0
+    for pid, (name, parent, fields) in stats.items():
+        postmaster = name == "postgres" and stats.get(parent, ("",))[0] != "postgres"
+        if pid == server_pid or postmaster:
+            ticks += sum(map(int, fields[11:15]))  # its own, and its reaped children's
+        elif parent == server_pid or (name == "postgres" and not postmaster):
             ticks += sum(map(int, fields[11:13]))
     return ticks / os.sysconf("SC_CLK_TCK")
 
@@ -212,6 +257,13 @@ def main():
                     results[name].append(
                         latencies(url, sids[name], args.seconds, workdir, server.pid)
                     )
+            server.terminate()
+            server.wait(30)
+            server = None
+            served = {
+                name: in_process(dbs[name], sids[name], args.rounds, workdir)
+                for name in dbs
+            }
         finally:
             if server:
                 server.terminate()
@@ -238,6 +290,18 @@ def main():
             f"{name:48} {p50:8.1f} {p95:8.1f} {p95 / median(baseline, 95):14.3f} "
             f"{cpu:15.2f} {cpu / median(baseline, 'cpu'):14.3f}"
         )
+    print(
+        f"\nthe same requests served one at a time in one process (no server), "
+        f"{args.rounds} rounds of {SESSIONS * 5}:\n"
+    )
+    print(
+        f"{'configuration':48} {'CPU ms/request':>15} {'vs absent':>10} {'queries':>8}"
+    )
+    absent = statistics.median(cpu for cpu, _ in served[baseline])
+    for name, rounds in served.items():
+        cpu = statistics.median(cpu for cpu, _ in rounds)
+        queries = statistics.median(count for _, count in rounds)
+        print(f"{name:48} {cpu:15.3f} {cpu / absent:10.3f} {queries:8.2f}")
 
 
 if __name__ == "__main__":

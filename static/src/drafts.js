@@ -58,14 +58,15 @@ export async function keepDraft(record, archInfo) {
 /**
  * Puts back the draft of the form just opened, if the login said there is one (see
  * `draft_restore/`): its code is loaded only then.
+ * @param {Function} isMounted whether the form is still on screen
  */
-export async function restoreDraft(model, notification) {
+export async function restoreDraftIfAny(model, notification, isMounted) {
     if (!session.idle_logout_drafts?.length) {
         return;
     }
-    const slots = registry.category("idle_user_logout");
-    if (!slots.contains("restore_draft")) {
+    const functions = registry.category("idle_user_logout");
+    if (!functions.contains("restore_draft")) {
         await loadBundle("idle_user_logout.assets_draft_restore");
     }
-    return slots.get("restore_draft")(model, notification);
+    return functions.get("restore_draft")(model, notification, isMounted);
 }

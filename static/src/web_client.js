@@ -3,13 +3,13 @@
  * keeps as a draft what it could not save, a form opened again gets its draft back, and
  * Log out takes every tab of the session along.
  */
-import { onMounted } from "@odoo/owl";
+import { onMounted, status } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { delay } from "@web/core/utils/concurrency";
 import { patch } from "@web/core/utils/patch";
 import { FormController } from "@web/views/form/form_controller";
 import "@web/webclient/user_menu/user_menu_items";
-import { keepDraft, restoreDraft } from "./drafts";
+import { keepDraft, restoreDraftIfAny } from "./drafts";
 
 /** A save unanswered after this long is given up, its changes kept as a draft in time. */
 const SAVE_PATIENCE_MS = 1500;
@@ -19,9 +19,10 @@ patch(FormController.prototype, {
         super.setup(...arguments);
         // A dialog's form (a "Create and edit...", a child contact) takes no one's draft.
         if (!this.env.inDialog) {
+            const isMounted = () => status(this) === "mounted";
             onMounted(() =>
-                restoreDraft(this.model, this.env.services.notification).catch((error) =>
-                    console.error("idle_user_logout:", error)
+                restoreDraftIfAny(this.model, this.env.services.notification, isMounted).catch(
+                    (error) => console.error("idle_user_logout:", error)
                 )
             );
         }

@@ -48,7 +48,10 @@ class Note extends models.Model {
     name = fields.Char({ required: true });
     body = fields.Char();
     secret = fields.Char();
-    _records = [{ id: 1, name: "Draft" }];
+    _records = [
+        { id: 1, name: "Draft" },
+        { id: 2, name: "Other" },
+    ];
     _views = {
         form: `<form><field name="name"/><field name="body"/><field name="secret" password="True"/></form>`,
     };
@@ -742,6 +745,27 @@ describe("what could not be saved is kept, and comes back", () => {
         await contains(".o_notification button:contains(Apply My Changes)").click();
         expect(".o_field_widget[name=name] input").toHaveValue("Mine");
         expect(".o_notification").toHaveText(/unsaved changes of .* are back/);
+    });
+
+    test("a notice's changes are never applied to a form opened since", async () => {
+        announceDrafts([["idle.note", 1, false]], {
+            values: { name: "Mine" },
+            date: "2019-02-11 09:10:00",
+            saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
+        });
+        await openNoteForm();
+        await animationFrame();
+        expect.verifySteps(["take idle.note 1"]);
+        await getService("action").doAction({
+            type: "ir.actions.act_window",
+            res_model: "idle.note",
+            res_id: 2,
+            views: [[false, "form"]],
+        });
+        await contains(".o_notification button:contains(Apply My Changes)").click();
+        expect(".o_field_widget[name=name] input").toHaveValue("Other");
+        expect(".o_form_status_indicator_buttons:not(.invisible)").toHaveCount(0);
+        expect(".o_notification").toHaveCount(0);
     });
 
     test("a form without a draft asks nothing", async () => {

@@ -37,10 +37,12 @@ async function applyDraft(model, values) {
 /**
  * Puts back the draft of the form just opened, if the login said there is one: applied
  * unsaved, with a notice offering to discard it. Saved by somebody since, it is not applied
- * over their work unless the user asks. The server gives a draft once.
+ * over their work unless the user asks. The server gives a draft once, and only to the form
+ * that still shows its record (`isMounted`: whether the form still is on screen).
  */
-async function restoreDraft(model, notification) {
+async function restoreDraft(model, notification, isMounted) {
     const record = model.root;
+    const shown = () => isMounted() && model.root === record;
     const form = formOf(record);
     const forms = session.idle_logout_drafts || [];
     const index = forms.findIndex(
@@ -49,7 +51,7 @@ async function restoreDraft(model, notification) {
             id === form.res_id &&
             (id || !url || url === browser.location.pathname)
     );
-    if (index < 0) {
+    if (index < 0 || !shown()) {
         return;
     }
     forms.splice(index, 1);
@@ -57,11 +59,11 @@ async function restoreDraft(model, notification) {
         silent: true,
     });
     const values = draft?.values || {};
-    if (!Object.keys(values).some((name) => name in record.activeFields)) {
+    if (!shown() || !Object.keys(values).some((name) => name in record.activeFields)) {
         return;
     }
     const date = formatDateTime(deserializeDateTime(draft.date));
-    /** A notice that stays until one of its buttons is clicked. */
+    // A notice that stays until a button is clicked, which only closes it once the form is gone.
     const notify = (message, buttons) => {
         const close = notification.add(message, {
             type: draft.saved_since ? "warning" : "info",
@@ -70,7 +72,7 @@ async function restoreDraft(model, notification) {
                 name,
                 onClick: () => {
                     close();
-                    onClick();
+                    return shown() && onClick();
                 },
             })),
         });
