@@ -125,13 +125,14 @@ end
 """
 
 
-# The requests of wrk's script, served one at a time by Odoo in an `odoo shell`.
+# The requests of wrk's script, served one at a time by Odoo in one `odoo shell`, every
+# database's in turn (each session names its own), rounds interleaved.
 IN_PROCESS = """
 import json, time
 from werkzeug.test import EnvironBuilder
 from odoo import sql_db
 from odoo.http import root
-sids = open("{sids}").read().split()
+sids = {{name: open(path).read().split() for name, path in {sids}.items()}}
 body = json.dumps({{"jsonrpc": "2.0", "method": "call", "params": {{}}}})
 def environ(sid):
     return EnvironBuilder(
@@ -141,27 +142,32 @@ def environ(sid):
     ).get_environ()
 def serve(environ):
     answer = b"".join(root(environ, lambda code, headers: None))
-    assert b'"result"' in answer, answer
-for sid in sids * 2:
-    serve(environ(sid))
-rounds = []
+    assert b'"error"' not in answer, answer
+for name in sids:
+    for sid in sids[name] * 2:
+        serve(environ(sid))
+rounds = {{name: [] for name in sids}}
 for _ in range({rounds}):
-    environs = [environ(sid) for sid in sids * 5]
-    queries, start = sql_db.sql_counter, time.process_time()
-    for each in environs:
-        serve(each)
-    count = len(environs)
-    rounds.append(((time.process_time() - start) * 1000 / count,
-                   (sql_db.sql_counter - queries) / count))
+    for name in sids:
+        environs = [environ(sid) for sid in sids[name] * 5]
+        queries, start = sql_db.sql_counter, time.process_time()
+        for each in environs:
+            serve(each)
+        count = len(environs)
+        rounds[name].append(((time.process_time() - start) * 1000 / count,
+                             (sql_db.sql_counter - queries) / count))
 open("{out}", "w").write(json.dumps(rounds))
 """
 
 
-def in_process(db, sids, rounds, workdir):
-    """CPU ms and queries per request, served in one process: one pair per round."""
-    out = Path(workdir, f"{db}.in_process.json")
-    code = IN_PROCESS.format(sids=sids, route=ROUTE, rounds=rounds, out=out)
-    odoo_shell(db, code)
+def in_process(dbs, sids, rounds, workdir, prefix):
+    """CPU ms and queries per request, served in one process, of each configuration's
+    sessions {name: file of session ids} (databases named `prefix`...): one pair per
+    round, by name."""
+    out = Path(workdir, "in_process.json")
+    paths = {name: str(path) for name, path in sids.items()}
+    code = IN_PROCESS.format(sids=paths, route=ROUTE, rounds=rounds, out=out)
+    odoo_shell(next(iter(dbs.values())), code, f"--db-filter=^{prefix}")
     return json.loads(out.read_text())
 
 
@@ -260,10 +266,7 @@ def main():
             server.terminate()
             server.wait(30)
             server = None
-            served = {
-                name: in_process(dbs[name], sids[name], args.rounds, workdir)
-                for name in dbs
-            }
+            served = in_process(dbs, sids, args.rounds, workdir, prefix)
         finally:
             if server:
                 server.terminate()
@@ -292,7 +295,7 @@ def main():
         )
     print(
         f"\nthe same requests served one at a time in one process (no server), "
-        f"{args.rounds} rounds of {SESSIONS * 5}:\n"
+        f"{args.rounds} interleaved rounds of {SESSIONS * 5}:\n"
     )
     print(
         f"{'configuration':48} {'CPU ms/request':>15} {'vs absent':>10} {'queries':>8}"

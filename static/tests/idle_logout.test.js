@@ -768,6 +768,34 @@ describe("what could not be saved is kept, and comes back", () => {
         expect(".o_notification").toHaveCount(0);
     });
 
+    test("paging on with unsaved changes: a notice's draft stays with its record", async () => {
+        announceDrafts([["idle.note", 1, false]], {
+            values: { name: "Mine" },
+            date: "2019-02-11 09:10:00",
+            saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
+        });
+        patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
+        await mountWebClient();
+        await getService("action").doAction(
+            {
+                type: "ir.actions.act_window",
+                res_model: "idle.note",
+                res_id: 1,
+                views: [[false, "form"]],
+            },
+            { props: { resIds: [1, 2] } }
+        );
+        await animationFrame();
+        expect.verifySteps(["take idle.note 1"]);
+        await contains(".o_field_widget[name=body] input").edit("Typed");
+        // The pager saves the record and shows the next one in the same form.
+        await contains(".o_pager_next").click();
+        expect(".o_field_widget[name=name] input").toHaveValue("Other");
+        await contains(".o_notification button:contains(Apply My Changes)").click();
+        expect(".o_field_widget[name=name] input").toHaveValue("Other");
+        expect(".o_notification").toHaveCount(0);
+    });
+
     test("a form without a draft asks nothing", async () => {
         patchWithCleanup(session, { idle_logout_drafts: [["idle.note", 2]] });
         onRpc("/idle_user_logout/draft/take", () => expect.step("take"));

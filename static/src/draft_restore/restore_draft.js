@@ -42,8 +42,12 @@ async function applyDraft(model, values) {
  */
 async function restoreDraft(model, notification, isMounted) {
     const record = model.root;
-    const shown = () => isMounted() && model.root === record;
     const form = formOf(record);
+    // The form shows the draft's record still (saved, reloaded or not); a new one, itself.
+    const shown = () =>
+        isMounted() &&
+        model.root.resModel === form.model &&
+        (form.res_id ? model.root.resId === form.res_id : model.root === record);
     const forms = session.idle_logout_drafts || [];
     const index = forms.findIndex(
         ([name, id, url]) =>
@@ -80,7 +84,7 @@ async function restoreDraft(model, notification, isMounted) {
     const putBack = async () => {
         await applyDraft(model, values);
         notify(_t("Your unsaved changes of %(date)s are back. Save them, or:", { date }), [
-            { name: _t("Discard"), onClick: () => record.discard() },
+            { name: _t("Discard"), onClick: () => model.root.discard() },
         ]);
     };
     if (!draft.saved_since) {
