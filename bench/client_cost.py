@@ -163,7 +163,7 @@ def own_bundle_bytes(ref=None):
     return sizes
 
 
-def bundle_bytes(url, page):
+def bundle_bytes(page):
     src = page.driver.execute_script(
         "return [...document.scripts].map(s => s.src)"
         ".find(s => s.includes('web.assets_web') && s.endsWith('.min.js'))"
@@ -225,10 +225,10 @@ observer.observe(document, { childList: true, subtree: true });
 
 def users_list_ready(servers, runs):
     """Milliseconds from a page load of the users list to its rows shown, per
-    {name: (url, db)}; the loads of each are interleaved, after one to warm up."""
+    {name: Server}; the loads of each are interleaved, after one to warm up."""
     drivers = {}
-    for name, (url, db) in servers.items():
-        driver = drivers[name] = logged_in_chrome(Server(url, db))
+    for name, server in servers.items():
+        driver = drivers[name] = logged_in_chrome(server)
         driver.execute_cdp_cmd(
             "Page.addScriptToEvaluateOnNewDocument", {"source": LIST_READY}
         )
@@ -236,7 +236,7 @@ def users_list_ready(servers, runs):
     try:
         for run in range(runs + 1):
             for name, driver in drivers.items():
-                driver.get(f"{servers[name][0]}/odoo/action-base.action_res_users")
+                driver.get(f"{servers[name].url}/odoo/action-base.action_res_users")
                 ready = WebDriverWait(driver, 30, poll_frequency=0.05).until(
                     lambda d: d.execute_script("return window.listReadyMs")
                 )
@@ -278,8 +278,8 @@ def main():
             name: len(page.requests_since_load()) - len(loads[name])
             for name, page in pages.items()
         }
-        bundles = {name: bundle_bytes(url, page) for name, page in pages.items()}
-        bundles[baseline] = bundle_bytes(baseline_url, baseline_page)
+        bundles = {name: bundle_bytes(page) for name, page in pages.items()}
+        bundles[baseline] = bundle_bytes(baseline_page)
         baseline_page.quit()
         heap = {}
         for name, page in pages.items():
@@ -299,9 +299,9 @@ def main():
         }
         print_latency(latency)
         servers = {
-            WITHOUT: (url, dbs[WITHOUT]),
-            WITH: (url, dbs[WITH]),
-            baseline: (baseline_url, baseline_dbs[baseline]),
+            WITHOUT: Server(url, dbs[WITHOUT]),
+            WITH: Server(url, dbs[WITH]),
+            baseline: Server(baseline_url, baseline_dbs[baseline]),
         }
         print_users_list(users_list_ready(servers, args.list_runs))
 

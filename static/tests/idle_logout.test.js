@@ -576,15 +576,23 @@ test("logging out by hand takes the other tabs along", async () => {
 });
 
 /** The web client showing a record's form (the note's by default), with a 1-minute timeout. */
-async function openNoteForm(resModel = "idle.note", resId = 1) {
+async function openNoteForm(resModel = "idle.note", resId = 1, options = {}) {
     patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
     await mountWebClient();
-    await getService("action").doAction({
-        type: "ir.actions.act_window",
-        res_model: resModel,
-        res_id: resId,
-        views: [[false, "form"]],
-    });
+    await openForm(resModel, resId, options);
+}
+
+/** Opens a record's form in the web client (`options`: the action service's). */
+async function openForm(resModel, resId, options = {}) {
+    await getService("action").doAction(
+        {
+            type: "ir.actions.act_window",
+            res_model: resModel,
+            res_id: resId,
+            views: [[false, "form"]],
+        },
+        options
+    );
 }
 
 /** Notes each draft the page keeps: its form and values. */
@@ -704,6 +712,13 @@ describe("what could not be saved is kept, and comes back", () => {
         expect.verifySteps(['draft idle.note 1 {"name":false}', idleLogoutUrl()]);
     });
 
+    /** A draft of a record saved by somebody after it was kept. */
+    const SAVED_SINCE_DRAFT = {
+        values: { name: "Mine" },
+        date: "2019-02-11 09:10:00",
+        saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
+    };
+
     /** The drafts the login announced, and the takes the page asks the server for. */
     function announceDrafts(
         forms,
@@ -732,11 +747,7 @@ describe("what could not be saved is kept, and comes back", () => {
     });
 
     test("a record saved by somebody since: the draft waits to be asked for", async () => {
-        announceDrafts([["idle.note", 1, false]], {
-            values: { name: "Mine" },
-            date: "2019-02-11 09:10:00",
-            saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
-        });
+        announceDrafts([["idle.note", 1, false]], SAVED_SINCE_DRAFT);
         await openNoteForm();
         await animationFrame();
         expect.verifySteps(["take idle.note 1"]);
@@ -748,20 +759,11 @@ describe("what could not be saved is kept, and comes back", () => {
     });
 
     test("a notice's changes are never applied to a form opened since", async () => {
-        announceDrafts([["idle.note", 1, false]], {
-            values: { name: "Mine" },
-            date: "2019-02-11 09:10:00",
-            saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
-        });
+        announceDrafts([["idle.note", 1, false]], SAVED_SINCE_DRAFT);
         await openNoteForm();
         await animationFrame();
         expect.verifySteps(["take idle.note 1"]);
-        await getService("action").doAction({
-            type: "ir.actions.act_window",
-            res_model: "idle.note",
-            res_id: 2,
-            views: [[false, "form"]],
-        });
+        await openForm("idle.note", 2);
         await contains(".o_notification button:contains(Apply My Changes)").click();
         expect(".o_field_widget[name=name] input").toHaveValue("Other");
         expect(".o_form_status_indicator_buttons:not(.invisible)").toHaveCount(0);
@@ -769,22 +771,8 @@ describe("what could not be saved is kept, and comes back", () => {
     });
 
     test("paging on with unsaved changes: a notice's draft stays with its record", async () => {
-        announceDrafts([["idle.note", 1, false]], {
-            values: { name: "Mine" },
-            date: "2019-02-11 09:10:00",
-            saved_since: { by: "Ann", date: "2019-02-11 09:20:00" },
-        });
-        patchWithCleanup(session, { idle_logout_timeout_minutes: 1 });
-        await mountWebClient();
-        await getService("action").doAction(
-            {
-                type: "ir.actions.act_window",
-                res_model: "idle.note",
-                res_id: 1,
-                views: [[false, "form"]],
-            },
-            { props: { resIds: [1, 2] } }
-        );
+        announceDrafts([["idle.note", 1, false]], SAVED_SINCE_DRAFT);
+        await openNoteForm("idle.note", 1, { props: { resIds: [1, 2] } });
         await animationFrame();
         expect.verifySteps(["take idle.note 1"]);
         await contains(".o_field_widget[name=body] input").edit("Typed");
