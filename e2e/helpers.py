@@ -120,7 +120,7 @@ LAZY_BUNDLES = (
     "web.assets_emoji",
     "web_tour.interactive",
     "idle_user_logout.assets_warning",
-    "idle_user_logout.assets_draft_restore",
+    "idle_user_logout.assets_drafts",
 )
 LAZY_APP_BUNDLES = {
     "apps": (
@@ -287,6 +287,14 @@ class OdooServer:
 
     def set_param(self, key, value):
         self.call("ir.config_parameter", "set_param", key, value)
+
+    def save_settings(self, **values):
+        """General Settings saved as an administrator saves them."""
+        self.call(
+            "res.config.settings",
+            "execute",
+            self.call("res.config.settings", "create", [values]),
+        )
 
     def audit_rows(self, session_id, extra=()):
         """The session ends on record of a session (their device, reason and `extra`

@@ -26,6 +26,8 @@ TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
 # How long after its last page closed a session may still be used: a reload or a page
 # opened meanwhile keeps it.
 LAST_TAB_GRACE_SECONDS = 10
+# The code by which a page says it closes (data/ir_asset.xml puts it in the bundles).
+PAGE_CODE_PATH = "idle_user_logout/static/src/last_tab.js"
 
 
 def page_load(settings):
@@ -58,6 +60,24 @@ class IdleUserLogoutTab(models.Model):
     sso = fields.Json("Identity Provider Logout", groups=fields.NO_ACCESS)
     session_hash = fields.Char(index=True)
     ended = fields.Boolean()
+
+    @api.model
+    def _ship_page_code(self):
+        """The pages' bundles carry the code by which a page says it closes only while
+        the option is on: without it, no page loads any of it. Changed through the
+        settings, as Odoo applies a setting's groups and modules."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        assets = (
+            self.env["ir.asset"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("path", "=", PAGE_CODE_PATH)])
+        )
+        # Written only when it changes: a write empties Odoo's cache of every bundle.
+        switched = assets.filtered(
+            lambda asset: asset.active != settings.end_on_last_tab_closed
+        )
+        switched.active = settings.end_on_last_tab_closed
 
     @api.model
     def _page_key(self, settings):

@@ -222,6 +222,40 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
             self.assertTrue(self.accepted(), "its page served while off is open")
         self.assertFalse(self.logs())
 
+    def test_the_pages_carry_its_code_while_it_is_on_only(self):
+        """Saved on in the settings, the bundles of the web client, the website pages
+        and the Point of Sale carry the code by which a page says it closes; saved off,
+        none does. An upgrade ships it as the option stands, however it was set."""
+        code = "/idle_user_logout/static/src/last_tab.js"
+        bundles = (
+            "web.assets_web",
+            "idle_user_logout.assets_frontend",
+            "point_of_sale._assets_pos",
+        )
+
+        def carried():
+            assets = self.env["ir.asset"]
+            return [
+                bundle
+                for bundle in bundles
+                if code in [path for path, *_ in assets._get_asset_paths(bundle, {})]
+            ]
+
+        def save(on):
+            self.env["res.config.settings"].create(
+                {"idle_logout_end_on_last_tab_closed": on}
+            ).execute()
+
+        save(False)
+        self.assertEqual(carried(), [])
+        save(True)
+        self.assertEqual(carried(), list(bundles))
+        save(False)
+        self.assertEqual(carried(), [])
+        self.icp.set_param("idle_user_logout.end_on_last_tab_closed", "True")
+        self.env["idle_user_logout.tab"]._ship_page_code()
+        self.assertEqual(carried(), list(bundles), "as an upgrade finds it")
+
     def test_off_a_closed_tab_changes_nothing(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.log_in()

@@ -9,10 +9,9 @@ import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
 import { isWorkingWithoutInput, watchFramesAndPopOuts } from "./activity_watch";
-import { guarded } from "./guarded";
 import { IdleTimer, ruleOf } from "./idle_timer";
 import { leavingTogether } from "./leaving";
-import { sayWhenClosed, tabChannel } from "./tab_channel";
+import { guarded, tabChannel } from "./tab_channel";
 
 /** The bus closes its websocket with this code once the server ended the session. */
 const SESSION_EXPIRED_CLOSE_CODE = 4001;
@@ -27,10 +26,6 @@ export const idleLogoutService = {
         if (on && !(session.is_frontend && window.frameElement)) {
             return guarded(startIdleLogout)(env, services);
         }
-        if (session.idle_logout_tab) {
-            // Served as a page of the session all the same.
-            sayWhenClosed(session.idle_logout_tab);
-        }
     },
 };
 
@@ -42,7 +37,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
     const channel = tabChannel({
         sessionKey: session.idle_logout_session_key,
         keepaliveMs: served.keepaliveMs,
-        onMessage: guarded((data) => tab.phase !== "off" && onMessage[data.type]?.(data)),
+        onMessage: (data) => tab.phase !== "off" && onMessage[data.type]?.(data),
     });
     const now = Date.now();
     // The session's idle time began before this page: at its last activity in any page.
@@ -56,16 +51,18 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
     let pending;
     // The warning's slot, once its code is loaded.
     let warning;
+    /** No more checks nor warning, until the tab watches again. */
+    const stopChecks = () => {
+        warning?.hide();
+        browser.clearTimeout(pending);
+    };
     // Its phase (watching, leaving, gone; off while the addon is), and its way out.
     const tab = leavingTogether({
         env,
         channel,
         idleTimer,
         stillInUse,
-        onStop: () => {
-            warning?.hide();
-            browser.clearTimeout(pending);
-        },
+        onStop: stopChecks,
         onResume: check,
     });
 
@@ -129,8 +126,7 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
         if (!rule) {
             if (tab.phase === "watching") {
                 tab.phase = "off";
-                warning?.hide();
-                browser.clearTimeout(pending);
+                stopChecks();
             }
             return;
         }
@@ -211,9 +207,6 @@ function startIdleLogout(env, { bus_service: busService, overlay, presence }) {
         "BUS:RECONNECTING",
         ({ detail }) => detail?.closeCode === SESSION_EXPIRED_CLOSE_CODE && end()
     );
-    if (session.idle_logout_tab) {
-        sayWhenClosed(session.idle_logout_tab);
-    }
     const subscribe = (type, handler) =>
         busService.subscribe(`idle_user_logout/${type}`, guarded(handler));
     subscribe("session_ended", end);

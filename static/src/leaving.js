@@ -7,8 +7,7 @@
  */
 import { browser } from "@web/core/browser/browser";
 import { delay } from "@web/core/utils/concurrency";
-import { guarded } from "./guarded";
-import { LEAVE_TIMEOUT_MS } from "./tab_channel";
+import { guarded, LEAVE_TIMEOUT_MS } from "./tab_channel";
 
 /**
  * Where a tab goes when the session ends: through the logout route, which says why on the

@@ -5,7 +5,7 @@
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
-import { sayWhenClosed, tabChannel } from "./tab_channel";
+import { tabChannel } from "./tab_channel";
 
 /**
  * The Point of Sale has its own lock screen and is never logged out from here; a cashier's
@@ -14,10 +14,6 @@ import { sayWhenClosed, tabChannel } from "./tab_channel";
  */
 export const pointOfSaleRelayService = {
     start() {
-        // Served as a page of the session, exempt cashiers' included.
-        if (session.idle_logout_tab) {
-            sayWhenClosed(session.idle_logout_tab);
-        }
         const timeoutMs = session.idle_logout_timeout_minutes * 60_000;
         if (!timeoutMs) {
             return;

@@ -1,7 +1,8 @@
 /**
  * The pages of a session and what they tell each other (activity, leaving, saving, staying),
  * the session's last activity kept in the browser for its later pages, activity reported to
- * the server, and a page telling the server it closes.
+ * the server. The addon never crashes the page: what the pages tell each other, and every
+ * handler of the addon, runs `guarded`.
  */
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
@@ -17,11 +18,19 @@ const SAVE_ANSWER_MS = 100;
 export const LEAVE_TIMEOUT_MS = SAVE_ANSWER_MS + 3000;
 /** The session's last activity, kept in the browser under a key of that session alone. */
 const STORAGE_PREFIX = "idle_user_logout.activity.";
-/** Where a closing page says so; and a request that is no activity (see ir_http.py). */
-const TAB_CLOSED_URL = "/idle_user_logout/tab_closed";
-/** Where a tab keeps the key of its page (see `sayWhenClosed`). */
-const TAB_KEY = "idle_user_logout.tab";
+/** A request that is no activity (see ir_http.py). */
 const PING_URL = "/idle_user_logout/ping";
+
+/** Runs `fn`, logging its errors to the console. */
+export function guarded(fn) {
+    return async (...args) => {
+        try {
+            return await fn(...args);
+        } catch (error) {
+            console.error("idle_user_logout:", error);
+        }
+    };
+}
 
 /**
  * The pages of a session and what they tell each other, posted with `post(type, data)`:
@@ -38,7 +47,7 @@ const PING_URL = "/idle_user_logout/ping";
  * @param {{ sessionKey?: string, keepaliveMs: number, onMessage: Function }} params the
  *   session's own key (from `session_info`), how often the server hears of activity (0:
  *   never; the user's rule sets it, and may change it), and what this page does with the
- *   messages of the others
+ *   messages of the others (guarded)
  */
 export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
     const key = sessionKey && STORAGE_PREFIX + sessionKey;
@@ -61,9 +70,10 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
         }
     }
     const post = (type, data) => channel.postMessage?.({ type, ...data });
+    const deliver = guarded(onMessage);
     channel.addEventListener("message", ({ data }) => {
         othersSaving += { saving: 1, saved: -1 }[data.type] || 0;
-        onMessage(data);
+        deliver(data);
     });
 
     return {
@@ -116,31 +126,4 @@ export function tabChannel({ sessionKey, keepaliveMs, onMessage }) {
             await Promise.race([Promise.all([saved, othersSaved]), delay(LEAVE_TIMEOUT_MS)]);
         },
     };
-}
-
-/**
- * Tells the server when this page closes, for a session that ends with its last page (an
- * option): the server counts the pages it served, each with its own `key`, until they say
- * so. A page kept for the back button has not closed. A page the browser discarded could
- * not say it: the tab says it for it when it is loaded again.
- */
-export function sayWhenClosed(key) {
-    const close = (pageKey) =>
-        browser.navigator.sendBeacon(TAB_CLOSED_URL, new URLSearchParams({ key: pageKey }));
-    const storage = browser.sessionStorage;
-    const discarded = storage.getItem(TAB_KEY);
-    if (document.wasDiscarded && discarded && discarded !== key) {
-        close(discarded);
-    }
-    try {
-        storage.setItem(TAB_KEY, key);
-    } catch {
-        // The storage is full: a discarded page is left to the idle timeout.
-    }
-    browser.addEventListener("pagehide", ({ persisted }) => {
-        if (!persisted) {
-            close(key);
-            storage.removeItem(TAB_KEY);
-        }
-    });
 }

@@ -3,27 +3,37 @@
  * keeps as a draft what it could not save, a form opened again gets its draft back, and
  * Log out takes every tab of the session along.
  */
-import { onMounted, status } from "@odoo/owl";
+import { onMounted } from "@odoo/owl";
+import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
 import { delay } from "@web/core/utils/concurrency";
 import { patch } from "@web/core/utils/patch";
+import { session } from "@web/session";
 import { FormController } from "@web/views/form/form_controller";
 import "@web/webclient/user_menu/user_menu_items";
-import { keepDraft, restoreDraftIfAny } from "./drafts";
 
 /** A save unanswered after this long is given up, its changes kept as a draft in time. */
 const SAVE_PATIENCE_MS = 1500;
 
+/** A function of the drafts' code (`drafts/`), a bundle loaded only when a form needs it. */
+async function draftFunction(name) {
+    const functions = registry.category("idle_user_logout");
+    if (!functions.contains(name)) {
+        await loadBundle("idle_user_logout.assets_drafts");
+    }
+    return functions.get(name);
+}
+
 patch(FormController.prototype, {
     setup() {
         super.setup(...arguments);
-        // A dialog's form (a "Create and edit...", a child contact) takes no one's draft.
-        if (!this.env.inDialog) {
-            const isMounted = () => status(this) === "mounted";
+        // While the login's drafts wait (see `drafts/restore_draft.js`); a dialog's form (a
+        // "Create and edit...", a child contact) takes no one's draft.
+        if (session.idle_logout_drafts?.length && !this.env.inDialog) {
             onMounted(() =>
-                restoreDraftIfAny(this.model, this.env.services.notification, isMounted).catch(
-                    (error) => console.error("idle_user_logout:", error)
-                )
+                draftFunction("restore_draft")
+                    .then((restoreDraft) => restoreDraft(this))
+                    .catch((error) => console.error("idle_user_logout:", error))
             );
         }
     },
@@ -32,24 +42,18 @@ patch(FormController.prototype, {
         if (!options?.idleLogout) {
             return super.beforeLeave(...arguments);
         }
-        const record = this.model.root;
         // HTML editors commit what is typed asynchronously: the idle logout waits for them.
-        await record.isDirty();
+        const dirty = await this.model.root.isDirty();
         const saved = super.beforeLeave(...arguments);
-        if (!options.keepDraft) {
+        if (!options.keepDraft || !dirty) {
             return saved;
         }
-        const answered = await Promise.race([
-            saved.then(
-                () => true,
-                () => true
-            ),
-            delay(SAVE_PATIENCE_MS).then(() => false),
-        ]);
-        if (record.dirty) {
-            await keepDraft(record, this.archInfo);
-        }
-        return answered && saved;
+        // What the save leaves unsaved is kept as a draft, by code loaded while it is tried.
+        const givenUp = delay(SAVE_PATIENCE_MS);
+        return draftFunction("keep_draft").then(
+            (keepDraft) => keepDraft(this, saved, givenUp),
+            () => saved
+        );
     },
 });
 

@@ -1,14 +1,13 @@
 /**
  * What a form could not save when its page left for inactivity (invalid, new and refused,
  * a save given up) is kept on the server as the user's draft, and comes back, unsaved, when
- * the user opens that form again. Files, images and passwords are not kept.
+ * the user opens that form again (`restore_draft.js`). Files, images and passwords are not
+ * kept. Loaded only when a form has changes to save at the logout.
  */
-import { loadBundle } from "@web/core/assets";
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { exprToBoolean } from "@web/core/utils/strings";
-import { session } from "@web/session";
 
 /** The form's record, as the server keeps its draft: model, and record id or 0 (new). */
 export function formOf(record) {
@@ -45,28 +44,28 @@ function withoutPasswords(values, names) {
     );
 }
 
-/** Sends the form's unsaved changes, as its save would have sent them, passwords left out. */
-export async function keepDraft(record, archInfo) {
-    const values = withoutPasswords(record._getChanges(), passwordFields(archInfo));
+/**
+ * Once the form's save is done or given up (`givenUp`), sends what it left unsaved, as the
+ * save would have sent it, passwords left out. Returns the save, unless it was given up.
+ */
+async function keepDraft(controller, saved, givenUp) {
+    const answered = await Promise.race([
+        saved.then(
+            () => true,
+            () => true
+        ),
+        givenUp.then(() => false),
+    ]);
+    const record = controller.model.root;
+    const values = record.dirty
+        ? withoutPasswords(record._getChanges(), passwordFields(controller.archInfo))
+        : {};
     if (Object.keys(values).length) {
         // A new record's draft comes back on this page only, not in any form of its model.
         const url = browser.location.pathname;
         await rpc("/idle_user_logout/draft", { ...formOf(record), values, url }, { silent: true });
     }
+    return answered && saved;
 }
 
-/**
- * Puts back the draft of the form just opened, if the login said there is one (see
- * `draft_restore/`): its code is loaded only then.
- * @param {Function} isMounted whether the form is still on screen
- */
-export async function restoreDraftIfAny(model, notification, isMounted) {
-    if (!session.idle_logout_drafts?.length) {
-        return;
-    }
-    const functions = registry.category("idle_user_logout");
-    if (!functions.contains("restore_draft")) {
-        await loadBundle("idle_user_logout.assets_draft_restore");
-    }
-    return functions.get("restore_draft")(model, notification, isMounted);
-}
+registry.category("idle_user_logout").add("keep_draft", keepDraft);

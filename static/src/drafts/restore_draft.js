@@ -1,14 +1,14 @@
 /**
  * A draft put back in its form: loaded only when the login said the user has drafts.
  */
-import { toRaw } from "@odoo/owl";
+import { status, toRaw } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
-import { formOf } from "../drafts";
+import { formOf } from "./keep_draft";
 
 /** Applies the draft's values as changes the user makes (Odoo's onchange reads them). */
 async function applyDraft(model, values) {
@@ -35,12 +35,15 @@ async function applyDraft(model, values) {
 }
 
 /**
- * Puts back the draft of the form just opened, if the login said there is one: applied
- * unsaved, with a notice offering to discard it. Saved by somebody since, it is not applied
- * over their work unless the user asks. The server gives a draft once, and only to the form
- * that still shows its record (`isMounted`: whether the form still is on screen).
+ * Puts back the draft of the form just opened (its `controller`), if the login said there is
+ * one: applied unsaved, with a notice offering to discard it. Saved by somebody since, it is
+ * not applied over their work unless the user asks. The server gives a draft once, and only
+ * to the form that still shows its record.
  */
-async function restoreDraft(model, notification, isMounted) {
+async function restoreDraft(controller) {
+    const { model } = controller;
+    const { notification } = controller.env.services;
+    const isMounted = () => status(controller) === "mounted";
     const record = model.root;
     const form = formOf(record);
     // The form shows the draft's record still (saved, reloaded or not); a new one, itself.
