@@ -288,14 +288,6 @@ class OdooServer:
     def set_param(self, key, value):
         self.call("ir.config_parameter", "set_param", key, value)
 
-    def save_settings(self, **values):
-        """General Settings saved as an administrator saves them."""
-        self.call(
-            "res.config.settings",
-            "execute",
-            self.call("res.config.settings", "create", [values]),
-        )
-
     def audit_rows(self, session_id, extra=()):
         """The session ends on record of a session (their device, reason and `extra`
         fields), and the devices Odoo logged for it."""

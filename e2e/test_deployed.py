@@ -407,13 +407,12 @@ def test_the_session_ends_with_its_last_tab_not_before(deployed):
     background as Chrome's savers freeze tabs, five tabs are opened and closed one
     after another, each closing heard by the server, and a reload: the session stays.
     Closing the last two at once ends it, the grace later, on record as such."""
+    deployed.set_param("idle_user_logout.end_on_last_tab_closed", "True")
     deployed.set_param("idle_user_logout.audit", "True")
-    deployed.configure(enabled=True, timeout_minutes=30)
-    # Through the settings: they put the pages' code for it in their bundles.
-    deployed.save_settings(idle_logout_end_on_last_tab_closed=True)
     # A browser of its own: the test closes it.
     browser = start_chrome()
     try:
+        deployed.configure(enabled=True, timeout_minutes=30)
         login(browser, deployed, "/odoo/settings")
         session_id = browser.get_cookie("session_id")["value"]
         browser.refresh()
@@ -456,7 +455,7 @@ def test_the_session_ends_with_its_last_tab_not_before(deployed):
         # Closing its last tab may have ended the WebDriver session already.
         with contextlib.suppress(WebDriverException):
             browser.quit()
-        deployed.save_settings(idle_logout_end_on_last_tab_closed=False)
+        deployed.set_param("idle_user_logout.end_on_last_tab_closed", "False")
         deployed.set_param("idle_user_logout.audit", "False")
 
 

@@ -4,6 +4,7 @@ from . import idle_user_logout_network
 from . import idle_user_logout_session
 from . import idle_user_logout_session_end
 from . import idle_user_logout_tab
+from . import ir_config_parameter
 from . import ir_http
 from . import ir_module_module
 from . import ir_websocket

@@ -62,15 +62,14 @@ class IdleUserLogoutTab(models.Model):
     ended = fields.Boolean()
 
     @api.model
-    def _ship_page_code(self):
+    def _sync_last_tab_assets(self):
         """The pages' bundles carry the code by which a page says it closes only while
-        the option is on: without it, no page loads any of it. Changed through the
-        settings, as Odoo applies a setting's groups and modules."""
+        the option is on (data/ir_asset.xml): without it, no page loads any of it."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
         assets = (
             self.env["ir.asset"]
             .sudo()
-            .with_context(active_test=False)
+            .with_context(active_test=False, no_cow=True)
             .search([("path", "=", PAGE_CODE_PATH)])
         )
         # Written only when it changes: a write empties Odoo's cache of every bundle.

@@ -241,7 +241,6 @@ class ResConfigSettings(models.TransientModel):
         params = {**since_params(before, after, time.time()), **stored_params(after)}
         for param, value in params.items():
             icp.set_param(param, value)
-        self.env["idle_user_logout.tab"]._ship_page_code()
         # Off, the addon keeps no one's unsaved changes any more.
         if before.enabled and not after.enabled:
             self.env["idle_user_logout.draft"]._remove_all()

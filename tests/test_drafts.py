@@ -117,7 +117,10 @@ class TestIdleLogoutDrafts(JsonRpcMixin, HttpCase):
         self.assertNotIn("saved_since", self.take(), "not saved since this one")
 
     def test_the_login_tells_the_web_client_which_forms_have_one(self):
+        """...and its page carries the code that puts a draft back while one waits."""
+        code = "idle_user_logout.assets_drafts"
         self.log_in("idle_writer")
+        self.assertNotIn(code, self.url_open("/odoo").text, "none kept yet")
         self.keep({"name": ""})
         self.url_open("/web/session/logout")
         self.log_in("idle_writer")
@@ -125,9 +128,11 @@ class TestIdleLogoutDrafts(JsonRpcMixin, HttpCase):
         self.assertEqual(
             info["idle_logout_drafts"], [["res.partner", self.partner.id, False]]
         )
+        self.assertIn(code, self.url_open("/odoo").text)
         self.take()
         info = self.jsonrpc("/web/session/get_session_info")["result"]
         self.assertNotIn("idle_logout_drafts", info, "taken: forgotten")
+        self.assertNotIn(code, self.url_open("/odoo").text)
 
     def test_pages_read_it_from_the_session_not_from_the_database(self):
         self.log_in("idle_writer")

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.http import root
 from odoo.tests import freeze_time, tagged
+from odoo.tools.convert import convert_file
 
 from odoo.addons.idle_user_logout.models.idle_user_logout_tab import CLOSED_KEY
 from odoo.addons.idle_user_logout.tests.test_lifetime_and_audit import IdleLogoutCase
@@ -223,15 +224,15 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
         self.assertFalse(self.logs())
 
     def test_the_pages_carry_its_code_while_it_is_on_only(self):
-        """Saved on in the settings, the bundles of the web client, the website pages
-        and the Point of Sale carry the code by which a page says it closes; saved off,
-        none does. An upgrade ships it as the option stands, however it was set."""
+        """On, the bundles of the web client, the website pages and the Point of Sale
+        carry the code by which a page says it closes; off, none does: saved in the
+        settings or set as a parameter, and as an upgrade finds it."""
         code = "/idle_user_logout/static/src/last_tab.js"
-        bundles = (
+        bundles = [
             "web.assets_web",
             "idle_user_logout.assets_frontend",
             "point_of_sale._assets_pos",
-        )
+        ]
 
         def carried():
             assets = self.env["ir.asset"]
@@ -246,15 +247,22 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
                 {"idle_logout_end_on_last_tab_closed": on}
             ).execute()
 
+        self.assertEqual(carried(), bundles, "on since the class set it")
         save(False)
         self.assertEqual(carried(), [])
         save(True)
-        self.assertEqual(carried(), list(bundles))
-        save(False)
-        self.assertEqual(carried(), [])
+        self.assertEqual(carried(), bundles)
+        self.icp.search(
+            [("key", "=", "idle_user_logout.end_on_last_tab_closed")]
+        ).unlink()
+        self.assertEqual(carried(), [], "its parameter removed: off")
         self.icp.set_param("idle_user_logout.end_on_last_tab_closed", "True")
-        self.env["idle_user_logout.tab"]._ship_page_code()
-        self.assertEqual(carried(), list(bundles), "as an upgrade finds it")
+        self.assertEqual(carried(), bundles)
+        self.env["ir.asset"].search([("path", "=", code[1:])]).active = False
+        convert_file(
+            self.env, "idle_user_logout", "data/ir_asset.xml", {}, mode="update"
+        )
+        self.assertEqual(carried(), bundles, "as an upgrade finds it")
 
     def test_off_a_closed_tab_changes_nothing(self):
         with freeze_time("2026-11-28 10:00:00") as clock:

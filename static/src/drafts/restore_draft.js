@@ -1,13 +1,15 @@
 /**
- * A draft put back in its form: loaded only when the login said the user has drafts.
+ * A draft put back in its form: in the web client's page only while the login's drafts wait
+ * (see `webclient_templates.xml`).
  */
-import { status, toRaw } from "@odoo/owl";
+import { onMounted, status, toRaw } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { rpc } from "@web/core/network/rpc";
-import { registry } from "@web/core/registry";
+import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
+import { FormController } from "@web/views/form/form_controller";
 import { formOf } from "./keep_draft";
 
 /** Applies the draft's values as changes the user makes (Odoo's onchange reads them). */
@@ -109,4 +111,15 @@ async function restoreDraft(controller) {
     );
 }
 
-registry.category("idle_user_logout").add("restore_draft", restoreDraft);
+patch(FormController.prototype, {
+    setup() {
+        super.setup(...arguments);
+        // A dialog's form (a "Create and edit...", a child contact) takes no one's draft.
+        if (session.idle_logout_drafts?.length && !this.env.inDialog) {
+            // Its errors stay in the console: the form stays as it opened.
+            onMounted(() =>
+                restoreDraft(this).catch((error) => console.error("idle_user_logout:", error))
+            );
+        }
+    },
+});
