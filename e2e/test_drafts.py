@@ -114,12 +114,20 @@ def test_a_save_held_forever_leaves_on_time_and_its_change_comes_back(
     partner_id = apps.call("res.partner", "create", [{"name": name}])[0]
     login(browser, apps, f"/odoo/contacts/{partner_id}")
     field = wait_for(browser, ".o_field_widget[name=name] :is(input, textarea)")
-    # Every save is held by the browser, as a locked row or a stuck worker would.
-    browser.execute_cdp_cmd(
-        "Fetch.enable", {"patterns": [{"urlPattern": "*/web_save*"}]}
-    )
     field.send_keys(" and stuck")
     last_key = page_time(browser)
+    # The code that keeps a draft comes with the change: at the logout, the server
+    # answers neither a save (held by the browser, as a locked row or a stuck worker
+    # would) nor that code.
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script(
+            "return odoo.loader.modules.has('@idle_user_logout/drafts/keep_draft')"
+        )
+    )
+    held = ("*/web_save*", "*idle_user_logout.assets_drafts*")
+    browser.execute_cdp_cmd(
+        "Fetch.enable", {"patterns": [{"urlPattern": url} for url in held]}
+    )
 
     assert_leaves_on_time(browser, last_key)
     browser.execute_cdp_cmd("Fetch.disable", {})
