@@ -64,8 +64,10 @@ class IdleUserLogoutTab(models.Model):
     @api.model
     def _sync_last_tab_assets(self):
         """The pages' bundles carry the code by which a page says it closes only while
-        the option is on (data/ir_asset.xml): without it, no page loads any of it."""
+        the addon and the option are on (data/ir_asset.xml): otherwise, no page loads
+        any of it."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
+        on = settings.enabled and settings.end_on_last_tab_closed
         assets = (
             self.env["ir.asset"]
             .sudo()
@@ -73,10 +75,8 @@ class IdleUserLogoutTab(models.Model):
             .search([("path", "=", PAGE_CODE_PATH)])
         )
         # Written only when it changes: a write empties Odoo's cache of every bundle.
-        switched = assets.filtered(
-            lambda asset: asset.active != settings.end_on_last_tab_closed
-        )
-        switched.active = settings.end_on_last_tab_closed
+        switched = assets.filtered(lambda asset: asset.active != on)
+        switched.active = on
 
     @api.model
     def _page_key(self, settings):

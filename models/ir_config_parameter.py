@@ -1,6 +1,9 @@
 from odoo import api, models
 
-from .policy import END_ON_LAST_TAB_PARAM
+from .policy import ENABLED_PARAM, END_ON_LAST_TAB_PARAM
+
+# The parameters the last-tab option's code in the pages' bundles follows.
+LAST_TAB_PARAMS = (ENABLED_PARAM, END_ON_LAST_TAB_PARAM)
 
 
 class IrConfigParameter(models.Model):
@@ -13,20 +16,20 @@ class IrConfigParameter(models.Model):
         return params
 
     def write(self, vals):
-        before = self.filtered(lambda param: param.key == END_ON_LAST_TAB_PARAM)
+        before = self.filtered(lambda param: param.key in LAST_TAB_PARAMS)
         res = super().write(vals)
         (before | self)._idle_logout_follow_last_tab()
         return res
 
     def unlink(self):
-        last_tab = any(param.key == END_ON_LAST_TAB_PARAM for param in self)
+        last_tab = any(param.key in LAST_TAB_PARAMS for param in self)
         res = super().unlink()
         if last_tab:
             self.env["idle_user_logout.tab"]._sync_last_tab_assets()
         return res
 
     def _idle_logout_follow_last_tab(self):
-        """The pages' code for the last-tab option follows it, however it is set: the
-        settings, System Parameters, a script."""
-        if any(param.key == END_ON_LAST_TAB_PARAM for param in self):
+        """The pages' code for the last-tab option follows it and the addon's switch,
+        however they are set: the settings, System Parameters, a script."""
+        if any(param.key in LAST_TAB_PARAMS for param in self):
             self.env["idle_user_logout.tab"]._sync_last_tab_assets()

@@ -225,8 +225,8 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
 
     def test_the_pages_carry_its_code_while_it_is_on_only(self):
         """On, the bundles of the web client, the website pages and the Point of Sale
-        carry the code by which a page says it closes; off, none does: saved in the
-        settings or set as a parameter, and as an upgrade finds it."""
+        carry the code by which a page says it closes; off, or the addon off, none does:
+        saved in the settings or set as a parameter, and as an upgrade finds it."""
         code = "/idle_user_logout/static/src/last_tab.js"
         bundles = [
             "web.assets_web",
@@ -257,6 +257,10 @@ class TestIdleLogoutLastTab(IdleLogoutCase):
         ).unlink()
         self.assertEqual(carried(), [], "its parameter removed: off")
         self.icp.set_param("idle_user_logout.end_on_last_tab_closed", "True")
+        self.assertEqual(carried(), bundles)
+        self.icp.set_param("idle_user_logout.enabled", "False")
+        self.assertEqual(carried(), [], "the addon off")
+        self.icp.set_param("idle_user_logout.enabled", "True")
         self.assertEqual(carried(), bundles)
         self.env["ir.asset"].search([("path", "=", code[1:])]).active = False
         convert_file(

@@ -3,7 +3,6 @@
  * keeps as a draft what it could not save, a form opened again gets its draft back, and
  * Log out takes every tab of the session along.
  */
-import { onWillRender } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
 import { useBus } from "@web/core/utils/hooks";
@@ -12,31 +11,56 @@ import { FormController } from "@web/views/form/form_controller";
 import "@web/webclient/user_menu/user_menu_items";
 
 /**
- * Loads the drafts' code (`drafts/`), which keeps what a form could not save at the logout:
- * loaded once the form has changes, typed or taken, it is there however slow the server is
- * then.
+ * A function of the drafts' code (`drafts/`), a bundle loaded once a form has changes (it
+ * is there at the logout, however slow the server is then); none when it cannot be loaded.
  */
-function loadDraftCode(dirty) {
-    if (dirty) {
-        loadBundle("idle_user_logout.assets_drafts").catch((error) =>
-            console.error("idle_user_logout:", error)
-        );
+async function draftFunction(name) {
+    const functions = registry.category("idle_user_logout");
+    try {
+        if (!functions.contains(name)) {
+            await loadBundle("idle_user_logout.assets_drafts");
+        }
+        return functions.get(name);
+    } catch (error) {
+        console.error("idle_user_logout:", error);
     }
 }
+
+/** A form's first change loads the code that keeps a draft. */
+const loadDraftCode = () => draftFunction("keep_draft");
 
 patch(FormController.prototype, {
     setup() {
         super.setup(...arguments);
-        useBus(this.model.bus, "FIELD_IS_DIRTY", ({ detail }) => loadDraftCode(detail));
-        onWillRender(() => loadDraftCode(this.model.root?.dirty));
+        // Where the addon may log out: typed, not yet taken by the record.
+        if (this.env.services.idle_user_logout) {
+            useBus(this.model.bus, "FIELD_IS_DIRTY", ({ detail }) => detail && loadDraftCode());
+        }
+    },
+
+    get modelParams() {
+        const params = super.modelParams;
+        // ...and taken by the record: typed, picked, ticked.
+        if (this.env.services.idle_user_logout) {
+            params.hooks.onRecordChanged = loadDraftCode;
+        }
+        return params;
     },
 
     async beforeLeave(options) {
-        if (options?.idleLogout) {
-            // HTML editors commit what is typed asynchronously: the idle logout waits for them.
-            await this.model.root.isDirty();
+        if (!options?.idleLogout) {
+            return super.beforeLeave(...arguments);
         }
-        return super.beforeLeave(...arguments);
+        // HTML editors commit what is typed asynchronously: the idle logout waits for them.
+        const dirty = await this.model.root.isDirty();
+        const saved = super.beforeLeave(...arguments);
+        if (!options.keepDraft || !dirty) {
+            return saved;
+        }
+        // A failed save is the draft's to keep: no error shown.
+        saved.catch(() => {});
+        const keepDraft = await draftFunction("keep_draft");
+        return keepDraft ? keepDraft(this, saved) : saved;
     },
 });
 

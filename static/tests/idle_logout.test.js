@@ -34,6 +34,7 @@ import {
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { Component, xml } from "@odoo/owl";
+import { assets } from "@web/core/assets";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { useBus } from "@web/core/utils/hooks";
@@ -639,6 +640,56 @@ test("an invalid unsaved record never holds the logout, and leaves no data on sc
     await animationFrame();
     expect(event.defaultPrevented).toBe(false);
     expect.verifySteps([]);
+});
+
+class Task extends models.Model {
+    _name = "idle.task";
+    done = fields.Boolean();
+    _records = [{ id: 1, done: false }];
+    _views = { form: `<form><field name="done"/></form>` };
+}
+defineModels({ Task });
+
+describe("the code that keeps a draft comes with a form's first change", () => {
+    /** Notes each load of the drafts' code, as if it were not there yet. */
+    function stepDraftCodeLoads() {
+        const functions = registry.category("idle_user_logout");
+        const keepDraft = functions.get("keep_draft");
+        functions.remove("keep_draft");
+        after(() => functions.add("keep_draft", keepDraft, { force: true }));
+        patchWithCleanup(assets, {
+            async loadBundle(name) {
+                expect.step(`load ${name}`);
+                functions.add("keep_draft", keepDraft);
+            },
+        });
+    }
+
+    test("typed, before the record takes it, and only once", async () => {
+        stepDraftCodeLoads();
+        await openNoteForm();
+        expect.verifySteps([]);
+        await contains(".o_field_widget[name=body] input").edit("Typ", { confirm: false });
+        await contains(".o_field_widget[name=body] input").edit("Typed", { confirm: false });
+        expect.verifySteps(["load idle_user_logout.assets_drafts"]);
+    });
+
+    test("ticked: taken by the record at once", async () => {
+        stepDraftCodeLoads();
+        await openNoteForm("idle.task");
+        expect.verifySteps([]);
+        await contains(".o_field_widget[name=done] input").click();
+        expect.verifySteps(["load idle_user_logout.assets_drafts"]);
+    });
+
+    test("never while the addon is off", async () => {
+        stepDraftCodeLoads();
+        await mountWebClient();
+        await openForm("idle.note", 1);
+        await contains(".o_field_widget[name=body] input").edit("Typed", { confirm: false });
+        await contains(".o_field_widget[name=name] input").edit("Named");
+        expect.verifySteps([]);
+    });
 });
 
 describe("what could not be saved is kept, and comes back", () => {

@@ -6,10 +6,9 @@
  */
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
 import { delay } from "@web/core/utils/concurrency";
-import { patch } from "@web/core/utils/patch";
 import { exprToBoolean } from "@web/core/utils/strings";
-import { FormController } from "@web/views/form/form_controller";
 
 /** A save unanswered after this long is given up, its changes kept as a draft in time. */
 const SAVE_PATIENCE_MS = 1500;
@@ -49,33 +48,29 @@ function withoutPasswords(values, names) {
     );
 }
 
-/** Sends the form's unsaved changes, as its save would have sent them, passwords left out. */
-async function keepDraft(record, archInfo) {
-    const values = withoutPasswords(record._getChanges(), passwordFields(archInfo));
+/**
+ * Once the form's save is done, or given up after `SAVE_PATIENCE_MS`, sends what it left
+ * unsaved, as the save would have sent it, passwords left out. Returns the save, unless it
+ * was given up.
+ */
+async function keepDraft(controller, saved) {
+    const answered = await Promise.race([
+        saved.then(
+            () => true,
+            () => true
+        ),
+        delay(SAVE_PATIENCE_MS).then(() => false),
+    ]);
+    const record = controller.model.root;
+    const values = record.dirty
+        ? withoutPasswords(record._getChanges(), passwordFields(controller.archInfo))
+        : {};
     if (Object.keys(values).length) {
         // A new record's draft comes back on this page only, not in any form of its model.
         const url = browser.location.pathname;
         await rpc("/idle_user_logout/draft", { ...formOf(record), values, url }, { silent: true });
     }
+    return answered && saved;
 }
 
-patch(FormController.prototype, {
-    /** Leaving for inactivity or the lifetime, what the save leaves unsaved is kept. */
-    async beforeLeave(options) {
-        const saved = super.beforeLeave(...arguments);
-        if (!options?.keepDraft) {
-            return saved;
-        }
-        const answered = await Promise.race([
-            saved.then(
-                () => true,
-                () => true
-            ),
-            delay(SAVE_PATIENCE_MS).then(() => false),
-        ]);
-        if (this.model.root.dirty) {
-            await keepDraft(this.model.root, this.archInfo);
-        }
-        return answered && saved;
-    },
-});
+registry.category("idle_user_logout").add("keep_draft", keepDraft);

@@ -1,6 +1,6 @@
 /**
- * A draft put back in its form: in the web client's page only while the login's drafts wait
- * (see `webclient_templates.xml`).
+ * A draft put back in its form: in the web client's page while the login's drafts wait (see
+ * `webclient_templates.xml`), or loaded with the code that keeps one.
  */
 import { onMounted, status, toRaw } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
