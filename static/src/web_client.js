@@ -26,8 +26,10 @@ async function draftFunction(name) {
     }
 }
 
-/** A form's first change loads the code that keeps a draft. */
-const loadDraftCode = () => draftFunction("keep_draft");
+/** A form's first change loads the code that keeps a draft: the change never waits for it. */
+function loadDraftCode() {
+    draftFunction("keep_draft");
+}
 
 patch(FormController.prototype, {
     setup() {
@@ -57,7 +59,7 @@ patch(FormController.prototype, {
         if (!options.keepDraft || !dirty) {
             return saved;
         }
-        // A failed save is the draft's to keep: no error shown.
+        // A failed save is the draft's to keep: its outcome is taken at once.
         saved.catch(() => {});
         const keepDraft = await draftFunction("keep_draft");
         return keepDraft ? keepDraft(this, saved) : saved;

@@ -682,6 +682,19 @@ describe("the code that keeps a draft comes with a form's first change", () => {
         expect.verifySteps(["load idle_user_logout.assets_drafts"]);
     });
 
+    test("the change never waits for it: saved at once while it still loads", async () => {
+        const functions = registry.category("idle_user_logout");
+        const keepDraft = functions.get("keep_draft");
+        functions.remove("keep_draft");
+        after(() => functions.add("keep_draft", keepDraft, { force: true }));
+        patchWithCleanup(assets, { loadBundle: () => new Promise(() => {}) });
+        onRpc("web_save", ({ args }) => expect.step(`save ${args[1].done}`));
+        await openNoteForm("idle.task");
+        await contains(".o_field_widget[name=done] input").click();
+        await contains(".o_form_button_save").click();
+        expect.verifySteps(["save true"]);
+    });
+
     test("never while the addon is off", async () => {
         stepDraftCodeLoads();
         await mountWebClient();

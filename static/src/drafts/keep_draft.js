@@ -2,7 +2,8 @@
  * What a form could not save when its page left for inactivity (invalid, new and refused,
  * a save given up) is kept on the server as the user's draft, and comes back, unsaved, when
  * the user opens that form again (`restore_draft.js`). Files, images and passwords are not
- * kept. Loaded once a form has changes (see `web_client.js`).
+ * kept. Loaded once a form has changes (see `web_client.js`), or with the web client's page
+ * while the login's drafts wait.
  */
 import { browser } from "@web/core/browser/browser";
 import { rpc } from "@web/core/network/rpc";
