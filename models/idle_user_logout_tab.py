@@ -26,8 +26,6 @@ TAB_CLOSED_PATH = "/idle_user_logout/tab_closed"
 # How long after its last page closed a session may still be used: a reload or a page
 # opened meanwhile keeps it.
 LAST_TAB_GRACE_SECONDS = 10
-# The code by which a page says it closes (data/ir_asset.xml puts it in the bundles).
-PAGE_CODE_PATH = "idle_user_logout/static/src/last_tab.js"
 
 
 def page_load(settings):
@@ -60,23 +58,6 @@ class IdleUserLogoutTab(models.Model):
     sso = fields.Json("Identity Provider Logout", groups=fields.NO_ACCESS)
     session_hash = fields.Char(index=True)
     ended = fields.Boolean()
-
-    @api.model
-    def _sync_last_tab_assets(self):
-        """The pages' bundles carry the code by which a page says it closes only while
-        the addon and the option are on (data/ir_asset.xml): otherwise, no page loads
-        any of it."""
-        settings = self.env["res.config.settings"]._idle_logout_settings()
-        on = settings.enabled and settings.end_on_last_tab_closed
-        assets = (
-            self.env["ir.asset"]
-            .sudo()
-            .with_context(active_test=False, no_cow=True)
-            .search([("path", "=", PAGE_CODE_PATH)])
-        )
-        # Written only when it changes: a write empties Odoo's cache of every bundle.
-        switched = assets.filtered(lambda asset: asset.active != on)
-        switched.active = on
 
     @api.model
     def _page_key(self, settings):

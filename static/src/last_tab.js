@@ -1,11 +1,12 @@
 /**
  * A page of a session that ends with its last page (an option) tells the server when it
  * closes. The pages' bundles carry this code only while the option is on (see
- * `idle_user_logout_tab.py`): the web client, website pages and the Point of Sale alike.
+ * `ir_config_parameter.py`): the web client, website pages and the Point of Sale alike.
  */
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
+import { guarded } from "./tab_channel";
 
 /** Where a closing page says so. */
 const TAB_CLOSED_URL = "/idle_user_logout/tab_closed";
@@ -42,11 +43,7 @@ export const lastTabService = {
     start() {
         // Any page the server counted, whatever its user's rule: an exempt user's too.
         if (session.idle_logout_tab) {
-            try {
-                sayWhenClosed(session.idle_logout_tab);
-            } catch (error) {
-                console.error("idle_user_logout:", error);
-            }
+            guarded(sayWhenClosed)(session.idle_logout_tab);
         }
     },
 };

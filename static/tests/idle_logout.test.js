@@ -651,17 +651,21 @@ class Task extends models.Model {
 defineModels({ Task });
 
 describe("the code that keeps a draft comes with a form's first change", () => {
-    /** Notes each load of the drafts' code, as if it were not there yet. */
-    function stepDraftCodeLoads() {
+    /** The drafts' code as if it were not there yet, `loadBundle` loading it (`load()`). */
+    function withoutDraftCode(loadBundle) {
         const functions = registry.category("idle_user_logout");
         const keepDraft = functions.get("keep_draft");
         functions.remove("keep_draft");
         after(() => functions.add("keep_draft", keepDraft, { force: true }));
-        patchWithCleanup(assets, {
-            async loadBundle(name) {
-                expect.step(`load ${name}`);
-                functions.add("keep_draft", keepDraft);
-            },
+        const load = () => functions.add("keep_draft", keepDraft);
+        patchWithCleanup(assets, { loadBundle: (name) => loadBundle(name, load) });
+    }
+
+    /** Notes each load of the drafts' code, as if it were not there yet. */
+    function stepDraftCodeLoads() {
+        withoutDraftCode(async (name, load) => {
+            expect.step(`load ${name}`);
+            load();
         });
     }
 
@@ -683,11 +687,7 @@ describe("the code that keeps a draft comes with a form's first change", () => {
     });
 
     test("the change never waits for it: saved at once while it still loads", async () => {
-        const functions = registry.category("idle_user_logout");
-        const keepDraft = functions.get("keep_draft");
-        functions.remove("keep_draft");
-        after(() => functions.add("keep_draft", keepDraft, { force: true }));
-        patchWithCleanup(assets, { loadBundle: () => new Promise(() => {}) });
+        withoutDraftCode(() => new Promise(() => {}));
         onRpc("web_save", ({ args }) => expect.step(`save ${args[1].done}`));
         await openNoteForm("idle.task");
         await contains(".o_field_widget[name=done] input").click();

@@ -45,12 +45,11 @@ async function applyDraft(model, values) {
 async function restoreDraft(controller) {
     const { model } = controller;
     const { notification } = controller.env.services;
-    const isMounted = () => status(controller) === "mounted";
     const record = model.root;
     const form = formOf(record);
     // The form shows the draft's record still (saved, reloaded or not); a new one, itself.
     const shown = () =>
-        isMounted() &&
+        status(controller) === "mounted" &&
         model.root.resModel === form.model &&
         (form.res_id ? model.root.resId === form.res_id : model.root === record);
     const forms = session.idle_logout_drafts || [];
