@@ -22,7 +22,6 @@ Usage: make bench, or in bench/ with the venv: python client_cost.py
 import argparse
 import ast
 import gzip
-import math
 import os
 import re
 import statistics
@@ -33,7 +32,7 @@ import traceback
 from typing import NamedTuple
 
 import requests
-from common import baseline_addons_path, odoo_serving
+from common import baseline_addons_path, median_interval, odoo_serving
 from helpers import (
     REPO,
     login,
@@ -378,16 +377,6 @@ def print_latency(latency):
         "goal: 0.3 s at most; seed's cadence alone: 0 to 5 s late; "
         "OCA web_session_auto_close: 17-23 s late"
     )
-
-
-def median_interval(values):
-    """The median and its 95 % confidence interval, from order statistics (no
-    assumption on the distribution)."""
-    ordered = sorted(values)
-    half_width = 1.96 * math.sqrt(len(ordered)) / 2
-    low = max(0, math.floor(len(ordered) / 2 - half_width))
-    high = min(len(ordered) - 1, math.ceil(len(ordered) / 2 + half_width))
-    return statistics.median(ordered), ordered[low], ordered[high]
 
 
 def print_users_list(samples):

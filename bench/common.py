@@ -1,5 +1,7 @@
 """What the benchmarks share: databases with or without the addon, one Odoo server."""
 
+import math
+import statistics
 import subprocess
 import sys
 import time
@@ -141,3 +143,13 @@ def session_cookie(url, db):
     )
     assert response.json()["result"]["uid"], response.text
     return response.cookies["session_id"]
+
+
+def median_interval(values):
+    """The median and its 95 % confidence interval, from order statistics (no
+    assumption on the distribution)."""
+    ordered = sorted(values)
+    half_width = 1.96 * math.sqrt(len(ordered)) / 2
+    low = max(0, math.floor(len(ordered) / 2 - half_width))
+    high = min(len(ordered) - 1, math.ceil(len(ordered) / 2 + half_width))
+    return statistics.median(ordered), ordered[low], ordered[high]

@@ -4,11 +4,12 @@ enforcement on), 200 of their sessions at work, behind Odoo with 4 workers; side
 side with the addon absent, in one run. Latency percentiles of a cheap authenticated
 JSON-RPC route (/web/session/check), each request from the next session in turn, and
 the CPU time each request costs the Odoo server and PostgreSQL; then, without a
-server, the same requests served in one process, one at a time (the quietest measure of
+server, the same requests served in one process, one at a time, request by request in
+turn with the addon absent (the quietest measure of
 what the addon adds: the CPU time and the queries of each).
 
 Usage: make bench, or in bench/ with the venv: python rules_at_scale.py
-[--seconds 10] [--rounds 3]
+[--seconds 10] [--rounds 5] [--process-rounds 15]
 """
 
 import argparse
@@ -23,7 +24,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from common import create_database
+from common import create_database, median_interval
 from helpers import (
     WORK,
     addons_path_with_peers,
@@ -125,10 +126,11 @@ end
 """
 
 
-# The requests of wrk's script, served one at a time by Odoo in one `odoo shell`, every
-# database's in turn (each session names its own), rounds interleaved.
+# The requests of wrk's script, served one at a time by Odoo in one `odoo shell`: in
+# each round, request by request, one of every database's in turn (each session names
+# its own), so that the machine's drift falls on all alike.
 IN_PROCESS = """
-import json, time
+import gc, json, random, time
 from werkzeug.test import EnvironBuilder
 from odoo import sql_db
 from odoo.http import root
@@ -146,16 +148,26 @@ def serve(environ):
 for name in sids:
     for sid in sids[name] * 2:
         serve(environ(sid))
+# The warm heap frozen, collected before each round: a full collection of Odoo's
+# heap (tens of ms) is no configuration's own.
+gc.collect()
+gc.freeze()
 rounds = {{name: [] for name in sids}}
 for _ in range({rounds}):
-    for name in sids:
-        environs = [environ(sid) for sid in sids[name] * 5]
-        queries, start = sql_db.sql_counter, time.process_time()
-        for each in environs:
+    turns = [[(name, environ(sids[name][index % len(sids[name])]))
+              for name in random.sample(list(sids), len(sids))]
+             for index in range(len(next(iter(sids.values()))) * 5)]
+    cpu = dict.fromkeys(sids, 0.0)
+    queries = dict.fromkeys(sids, 0)
+    gc.collect()
+    for turn in turns:
+        for name, each in turn:
+            count, start = sql_db.sql_counter, time.process_time()
             serve(each)
-        count = len(environs)
-        rounds[name].append(((time.process_time() - start) * 1000 / count,
-                             (sql_db.sql_counter - queries) / count))
+            cpu[name] += time.process_time() - start
+            queries[name] += sql_db.sql_counter - count
+    for name in sids:
+        rounds[name].append((cpu[name] * 1000 / len(turns), queries[name] / len(turns)))
 open("{out}", "w").write(json.dumps(rounds))
 """
 
@@ -223,7 +235,8 @@ def latencies(url, sids, seconds, workdir, server_pid):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--process-rounds", type=int, default=15)
     args = parser.parse_args()
 
     prefix = f"iul_bench_scale_{uuid.uuid4().hex[:6]}_"
@@ -266,7 +279,7 @@ def main():
             server.terminate()
             server.wait(30)
             server = None
-            served = in_process(dbs, sids, args.rounds, workdir, prefix)
+            served = in_process(dbs, sids, args.process_rounds, workdir, prefix)
         finally:
             if server:
                 server.terminate()
@@ -274,37 +287,53 @@ def main():
             for db in dbs.values():
                 drop_database(db)
 
-    def median(name, percent):
-        return statistics.median(result[percent] for result in results[name])
-
     baseline = "addon absent"
+
+    def paired(rounds, measure):
+        """The ratio to the addon absent within each round, its median and 95 %
+        interval (order statistics): the machine's drift between rounds cancels."""
+        ratios = [
+            mine[measure] / absent[measure]
+            for mine, absent in zip(rounds, results[baseline], strict=True)
+        ]
+        return "{:.3f} ({:.3f}-{:.3f})".format(*median_interval(ratios))
+
     print(
         f"\nPOST {ROUTE}: {USERS} users in {GROUP_SETS} group sets, {SESSIONS} "
         f"sessions in turn; wrk 2 threads, 8 connections, {args.rounds} interleaved "
-        f"rounds of {args.seconds} s; Odoo with 4 workers\n"
+        f"rounds of {args.seconds} s; Odoo with 4 workers; medians, and the ratio to "
+        "the addon absent within rounds (95 % interval)\n"
     )
     print(
-        f"{'configuration':48} {'p50 ms':>8} {'p95 ms':>8} {'p95 vs absent':>14} "
-        f"{'CPU ms/request':>15} {'CPU vs absent':>14}"
+        f"{'configuration':48} {'p50 ms':>7} {'p95 ms':>7} {'p95 vs absent':>22} "
+        f"{'CPU ms/request':>15} {'CPU vs absent':>22}"
     )
-    for name in dbs:
-        p50, p95, cpu = median(name, 50), median(name, 95), median(name, "cpu")
+    for name, rounds in results.items():
+        p50, p95, cpu = (
+            statistics.median(each[measure] for each in rounds)
+            for measure in (50, 95, "cpu")
+        )
         print(
-            f"{name:48} {p50:8.1f} {p95:8.1f} {p95 / median(baseline, 95):14.3f} "
-            f"{cpu:15.2f} {cpu / median(baseline, 'cpu'):14.3f}"
+            f"{name:48} {p50:7.1f} {p95:7.1f} {paired(rounds, 95):>22} "
+            f"{cpu:15.2f} {paired(rounds, 'cpu'):>22}"
         )
     print(
         f"\nthe same requests served one at a time in one process (no server), "
-        f"{args.rounds} interleaved rounds of {SESSIONS * 5}:\n"
+        f"{args.process_rounds} rounds of {SESSIONS * 5} per configuration, "
+        "interleaved request by request:\n"
     )
     print(
-        f"{'configuration':48} {'CPU ms/request':>15} {'vs absent':>10} {'queries':>8}"
+        f"{'configuration':48} {'CPU ms/request':>15} {'vs absent':>22} {'queries':>8}"
     )
-    absent = statistics.median(cpu for cpu, _ in served[baseline])
     for name, rounds in served.items():
         cpu = statistics.median(cpu for cpu, _ in rounds)
+        ratios = [
+            mine / absent
+            for (mine, _), (absent, _) in zip(rounds, served[baseline], strict=True)
+        ]
+        ratio = "{:.3f} ({:.3f}-{:.3f})".format(*median_interval(ratios))
         queries = statistics.median(count for _, count in rounds)
-        print(f"{name:48} {cpu:15.3f} {cpu / absent:10.3f} {queries:8.2f}")
+        print(f"{name:48} {cpu:15.3f} {ratio:>22} {queries:8.2f}")
 
 
 if __name__ == "__main__":

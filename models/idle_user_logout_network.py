@@ -2,6 +2,7 @@
 networks", and a session followed as its requests move in or out of them: its pages
 hear of it with the rule that holds there, and look again when the networks change."""
 
+import functools
 import ipaddress
 
 from odoo import api, fields, models
@@ -22,6 +23,8 @@ OUTSIDE_KEY = "idle_logout_outside"
 PING_PATH = "/idle_user_logout/ping"
 
 
+# Each address matched once while the networks stay: a request pays a lookup.
+@functools.lru_cache(maxsize=4096)
 def address_in(address, networks):
     """The label of the first of `networks` ((label, network) pairs) that holds the
     address, `OUTSIDE` when none does or the address is not one (a request without a
@@ -157,17 +160,18 @@ class IdleUserLogoutNetwork(models.Model):
         return self._of_address(request.httprequest.remote_addr)
 
     @api.model
-    def _follow_request(self):
-        """A session whose requests move in or out of the trusted networks: its pages
+    def _follow_request(self, settings, networks):
+        """A session whose requests move in or out of the trusted `networks`: its pages
         hear of it, with the rule that holds there now. Returns whether the current
         request comes from outside them."""
         session = request.session
-        outside = self._of_request() == OUTSIDE
+        outside = address_in(request.httprequest.remote_addr, networks) == OUTSIDE
         # A page that was never told (no trusted networks then) takes itself as inside.
         known = session.get(OUTSIDE_KEY, False)
+        if known == outside:
+            return outside
         session[OUTSIDE_KEY] = outside
-        settings = self.env["res.config.settings"]._idle_logout_settings()
-        if known == outside or not settings.enabled:
+        if not settings.enabled:
             return outside
         user = self.env["res.users"].sudo().browse(session.uid)
         if user._is_internal():

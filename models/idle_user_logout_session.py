@@ -8,10 +8,11 @@ import time
 
 from odoo import SUPERUSER_ID, api, models
 from odoo.http import STORED_SESSION_BYTES, request
+from odoo.tools import ormcache
 
 from .idle_user_logout_draft import DRAFTS_KEY
 from .idle_user_logout_network import OUTSIDE, PING_PATH
-from .idle_user_logout_tab import TAB_CLOSED_PATH
+from .idle_user_logout_tab import TAB_CLOSED_PATH, tabs_concerned
 from .policy import lifetime_start, verdict
 from .session_stamps import LOGIN_KEY, SEEN_KEY, login_stamp
 from .single_sign_on import REAUTH_KEY
@@ -111,18 +112,61 @@ class IdleUserLogoutSession(models.AbstractModel):
             request.session[DRAFTS_KEY] = forms
 
     @api.model
-    def _enforce(self, endpoint, outside=False):
+    def _follow(self, endpoint):
+        """Follows a request of the session: its pages, its network, the server's
+        verdict."""
+        session = request.session
+        settings, networks = self._followed_by()
+        if tabs_concerned(session, settings):
+            self.env["idle_user_logout.tab"]._request_after_closing(endpoint, settings)
+            # A session its last tab ended just now is followed no further.
+            if not session.uid:
+                return
+        outside = False
+        if networks:
+            followed = self.env["idle_user_logout.network"]
+            outside = followed._follow_request(settings, networks)
+        if session.get(SEEN_KEY) is not False:
+            self._enforce(endpoint, settings, outside)
+
+    @api.model
+    @ormcache()
+    def _followed_by(self):
+        """The settings and the trusted networks, which every request of a session is
+        followed by: one lookup, cleared with either (Odoo's default cache)."""
+        settings = self.env["res.config.settings"]._idle_logout_settings()
+        return settings, self.env["idle_user_logout.network"]._trusted()
+
+    @api.model
+    @ormcache("uid")
+    def _server_rule(self, uid):
+        """What the server enforces on the sessions of user `uid`: whether it is an
+        internal one, and its timeout inside and outside the trusted networks (see
+        `res.users`). One lookup per request, cleared with the settings, the networks,
+        the users' groups and the groups' rules (Odoo's default cache, as the
+        rules')."""
+        settings, networks = self._followed_by()
+        user = self.env["res.users"].sudo().browse(uid)
+        inside = user._idle_logout_timeout_minutes(settings)
+        # Outside only where there are trusted networks.
+        timeouts = (
+            inside,
+            user._idle_logout_timeout_minutes(settings, True) if networks else inside,
+        )
+        return user._is_internal(), timeouts
+
+    @api.model
+    def _enforce(self, endpoint, settings, outside=False):
         """Acts on the server's verdict on the current request: refuses its session, or
         stamps its activity (by the user's rule `outside` the trusted networks or
         not)."""
-        settings = self.env["res.config.settings"]._idle_logout_settings()
         if not (settings.enabled and settings.server_enforcement):
             return
         session = request.session
         seen = session.get(SEEN_KEY)
-        user = self.env["res.users"].sudo().browse(session.uid)
+        internal, timeouts = self._server_rule(session.uid)
         # Once per session: whether it concerns an internal user at all.
-        if seen is None and not user._is_internal():
+        if seen is None and not internal:
             session[SEEN_KEY] = False
             return
         refusal, stamp = verdict(
@@ -130,7 +174,7 @@ class IdleUserLogoutSession(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            user._idle_logout_timeout_minutes(settings, outside),
+            timeouts[outside],
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:

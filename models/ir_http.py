@@ -6,7 +6,7 @@ pages told when it is logged out."""
 from odoo import models
 from odoo.http import request
 
-from .session_stamps import SEEN_KEY
+from .session_stamps import LOGIN_KEY, SEEN_KEY
 
 
 class IrHttp(models.AbstractModel):
@@ -15,19 +15,12 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _authenticate(cls, endpoint):
         session = request.session
-        tabs = request.env["idle_user_logout.tab"]
+        env = request.env
         # A cookie naming a session gone from the store (ended away from its browser).
         if session.is_new and request.cookies.get("session_id") and not session.uid:
-            tabs._browser_back(endpoint)
+            env["idle_user_logout.tab"]._browser_back(endpoint)
         if session.uid:
-            tabs._request_after_closing(endpoint)
-        # Matched once per request, only where there are trusted networks.
-        networks = request.env["idle_user_logout.network"]
-        outside = bool(
-            session.uid and networks._trusted() and networks._follow_request()
-        )
-        if session.uid and session.get(SEEN_KEY) is not False:
-            request.env["idle_user_logout.session"]._enforce(endpoint, outside)
+            env["idle_user_logout.session"]._follow(endpoint)
         return super()._authenticate(endpoint)
 
     @classmethod
@@ -35,7 +28,11 @@ class IrHttp(models.AbstractModel):
         session = request.session
         # Odoo logs out a session whose check fails (a new password, an archived user):
         # on record, unless the user is gone.
-        known = session.uid and "deletion_time" not in session and dict(session)
+        known = (
+            session.uid
+            and "deletion_time" not in session
+            and {key: session.get(key) for key in ("uid", LOGIN_KEY, SEEN_KEY)}
+        )
         try:
             return super()._authenticate_explicit(auth)
         finally:
@@ -49,9 +46,10 @@ class IrHttp(models.AbstractModel):
         # The bus connects while a tab leaves at its load: saving the session then could
         # bring it back, or send a cookie that outruns the next one (a refused login).
         session = request.session
-        session_end = request.env["idle_user_logout.session_end"]
-        if session.is_dirty and session_end._stale_save(session):
-            session.can_save = False
+        if session.is_dirty:
+            session_end = request.env["idle_user_logout.session_end"]
+            if session_end._stale_save(session):
+                session.can_save = False
         return super()._post_dispatch(response)
 
     def session_info(self):

@@ -374,6 +374,20 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
             clock.tick(7 * 24 * 3600 - 60)
             self.assertTrue(self.accepted())
 
+    def test_a_rule_changed_under_an_open_session_holds_at_its_next_request(self):
+        # 30 min + a keepalive of 60 s + a stamp interval of 60 s.
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in("idle_display")
+            self.assertTrue(self.accepted())
+            self.kiosk.idle_logout_exempt = False
+            clock.tick(1921)
+            self.assertFalse(self.accepted(), "its exemption taken away")
+            self.log_in("idle_accountant")
+            self.assertTrue(self.accepted())
+            self.accountant.group_ids -= self.short
+            clock.tick(381)
+            self.assertTrue(self.accepted(), "out of the group with 2 minutes")
+
     def test_the_lifetime_still_ends_an_exempt_session(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "idle_user_logout.max_session_hours", "1"

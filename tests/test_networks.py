@@ -21,8 +21,8 @@ from odoo.addons.idle_user_logout.tests.common import (
     set_params,
 )
 
-OFFICE = [("Office", ipaddress.ip_network("10.0.0.0/8"))]
-LAB = [("Lab", ipaddress.ip_network("2001:db8::/32"))]
+OFFICE = (("Office", ipaddress.ip_network("10.0.0.0/8")),)
+LAB = (("Lab", ipaddress.ip_network("2001:db8::/32")),)
 
 
 class TestIdleLogoutAddresses(TransactionCase):
