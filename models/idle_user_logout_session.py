@@ -116,7 +116,7 @@ class IdleUserLogoutSession(models.AbstractModel):
         """Follows a request of the session: its pages, its network, the server's
         verdict."""
         session = request.session
-        settings, networks = self._followed_by()
+        settings, networks = self._request_settings()
         if tabs_concerned(session, settings):
             self.env["idle_user_logout.tab"]._request_after_closing(endpoint, settings)
             # A session its last tab ended just now is followed no further.
@@ -131,29 +131,26 @@ class IdleUserLogoutSession(models.AbstractModel):
 
     @api.model
     @ormcache()
-    def _followed_by(self):
-        """The settings and the trusted networks, which every request of a session is
-        followed by: one lookup, cleared with either (Odoo's default cache)."""
+    def _request_settings(self):
+        """The settings and the trusted networks: every request of a session reads both,
+        in one lookup (cleared with either, in Odoo's default cache)."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
         return settings, self.env["idle_user_logout.network"]._trusted()
 
     @api.model
-    @ormcache("uid")
-    def _server_rule(self, uid):
-        """What the server enforces on the sessions of user `uid`: whether it is an
-        internal one, and its timeout inside and outside the trusted networks (see
-        `res.users`). One lookup per request, cleared with the settings, the networks,
-        the users' groups and the groups' rules (Odoo's default cache, as the
-        rules')."""
-        settings, networks = self._followed_by()
-        user = self.env["res.users"].sudo().browse(uid)
-        inside = user._idle_logout_timeout_minutes(settings)
+    @ormcache("group_ids")
+    def _enforced_rule(self, group_ids):
+        """What the server enforces on the sessions of a user with these groups (implied
+        ones included): whether they are an internal user's, and the user's timeout
+        inside and outside the trusted networks. One lookup per request, per set of
+        groups as the rules (a few hundred at most, not one per user)."""
+        settings, networks = self._request_settings()
+        groups = self.env["res.groups"].browse(group_ids)
+        internal_id = groups._get_group_definitions().get_id("base.group_user")
+        inside = groups._idle_logout_timeout(settings)
         # Outside only where there are trusted networks.
-        timeouts = (
-            inside,
-            user._idle_logout_timeout_minutes(settings, True) if networks else inside,
-        )
-        return user._is_internal(), timeouts
+        outside = groups._idle_logout_timeout(settings, True) if networks else inside
+        return internal_id in group_ids, inside, outside
 
     @api.model
     def _enforce(self, endpoint, settings, outside=False):
@@ -164,7 +161,8 @@ class IdleUserLogoutSession(models.AbstractModel):
             return
         session = request.session
         seen = session.get(SEEN_KEY)
-        internal, timeouts = self._server_rule(session.uid)
+        group_ids = self.env["res.users"].browse(session.uid)._get_group_ids()
+        internal, inside_minutes, outside_minutes = self._enforced_rule(group_ids)
         # Once per session: whether it concerns an internal user at all.
         if seen is None and not internal:
             session[SEEN_KEY] = False
@@ -174,7 +172,7 @@ class IdleUserLogoutSession(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            timeouts[outside],
+            outside_minutes if outside else inside_minutes,
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:
