@@ -138,21 +138,6 @@ class IdleUserLogoutSession(models.AbstractModel):
         return settings, self.env["idle_user_logout.network"]._trusted()
 
     @api.model
-    @ormcache("group_ids")
-    def _enforced_rule(self, group_ids):
-        """What the server enforces on the sessions of a user with these groups (implied
-        ones included): whether they are an internal user's, and the user's timeout
-        inside and outside the trusted networks. One lookup per request, per set of
-        groups as the rules (a few hundred at most, not one per user)."""
-        settings, networks = self._request_settings()
-        groups = self.env["res.groups"].browse(group_ids)
-        internal_id = groups._get_group_definitions().get_id("base.group_user")
-        inside = groups._idle_logout_timeout(settings)
-        # Outside only where there are trusted networks.
-        outside = groups._idle_logout_timeout(settings, True) if networks else inside
-        return internal_id in group_ids, inside, outside
-
-    @api.model
     def _enforce(self, endpoint, settings, outside=False):
         """Acts on the server's verdict on the current request: refuses its session, or
         stamps its activity (by the user's rule `outside` the trusted networks or
@@ -161,10 +146,10 @@ class IdleUserLogoutSession(models.AbstractModel):
             return
         session = request.session
         seen = session.get(SEEN_KEY)
-        group_ids = self.env["res.users"].browse(session.uid)._get_group_ids()
-        internal, inside_minutes, outside_minutes = self._enforced_rule(group_ids)
+        # The request's own user (its groups are computed as superuser).
+        user = self.env["res.users"].browse(session.uid)
         # Once per session: whether it concerns an internal user at all.
-        if seen is None and not internal:
+        if seen is None and not user._is_internal():
             session[SEEN_KEY] = False
             return
         refusal, stamp = verdict(
@@ -172,7 +157,7 @@ class IdleUserLogoutSession(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            outside_minutes if outside else inside_minutes,
+            user._idle_logout_timeout_minutes(settings, outside),
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:

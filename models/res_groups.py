@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
-from .policy import clamp_rule_minutes, effective_timeout, group_rule
+from .policy import clamp_rule_minutes, group_rule
 
 # Writes that change who gets which rule.
 RULE_FIELDS = (
@@ -154,12 +154,6 @@ class ResGroups(models.Model):
         """Whether a group has a rule: while none has, memberships change no rule."""
         rules = ["|", (RULE_FIELDS[0], ">", 0), (RULE_FIELDS[1], "=", True)]
         return bool(self.sudo().search_count(rules, limit=1))
-
-    def _idle_logout_timeout(self, settings, outside=False):
-        """The idle timeout in minutes of a user with these groups, implied ones
-        included (see `policy.effective_timeout`); None when one of them is exempt."""
-        rule = self._idle_logout_rule(outside=outside)
-        return effective_timeout(rule, settings, outside)
 
     @ormcache("self._ids", "outside")
     def _idle_logout_rule(self, outside=False):

@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
 
-from .policy import beyond_policy, rule_values
+from .policy import beyond_policy, effective_timeout, rule_values
 from .single_sign_on import SSO_REFUSED_KEY, SSO_REPLAYED
 
 # Provider clocks drift; below the 1-min shortest timeout, this lets no passer-by in.
@@ -88,7 +88,8 @@ class ResUsers(models.Model):
         do not count. No query once cached."""
         self.ensure_one()
         groups = self.env["res.groups"].browse(self._get_group_ids())
-        return groups._idle_logout_timeout(settings, outside)
+        rule = groups._idle_logout_rule(outside=outside)
+        return effective_timeout(rule, settings, outside)
 
     def _idle_logout_rule_groups(self, settings):
         """The groups the user's rule comes from: those that exempt them, else those

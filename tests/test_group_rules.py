@@ -331,9 +331,6 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
     """The server's refusal, the login page's notice and the audit follow the user's
     own rule."""
 
-    # Refusals on read-only routes open a cursor of their own (see IdleLogoutCase).
-    _registry_readonly_enabled = False
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -384,6 +381,9 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
             self.assertTrue(self.accepted())
 
     def test_a_rule_changed_under_an_open_session_holds_at_its_next_request(self):
+        # The refusals follow cleared caches: their record opens a cursor of its own.
+        self.set_registry_readonly_mode(False)
+        self.addCleanup(self.set_registry_readonly_mode, True)
         # 30 min + a keepalive of 60 s + a stamp interval of 60 s; 2 min + 40 s + 30 s.
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.log_in("idle_display")
@@ -405,6 +405,13 @@ class TestIdleLogoutRulesOnTheServer(JsonRpcMixin, HttpCase):
             )
             clock.tick(191)
             self.assertFalse(self.accepted(), "in a group created with 2 minutes")
+        logs = self.env["idle_user_logout.log"].search(
+            [("user_id", "in", (self.display + self.accountant).ids)], order="id"
+        )
+        self.assertEqual(
+            logs.mapped(lambda log: (log.user_id, log.reason, log.timeout_minutes)),
+            [(self.display, "server_idle", 30), (self.accountant, "server_idle", 2)],
+        )
 
     def test_the_lifetime_still_ends_an_exempt_session(self):
         self.env["ir.config_parameter"].sudo().set_param(

@@ -57,6 +57,16 @@ class TestIdleLogoutServerEnforcement(JsonRpcMixin, HttpCase):
             page = self.url_open(response.headers["Location"]).text
             self.assertIn("You were logged out after 1 min of inactivity.", page)
 
+    def test_a_deleted_users_session_is_logged_out_not_broken(self):
+        # Its logout is told from a cursor of its own, after queries (caches cleared).
+        self.set_registry_readonly_mode(False)
+        self.addCleanup(self.set_registry_readonly_mode, True)
+        gone = new_test_user(self.env, login="idle_gone", password="idle_gone_pw")
+        self.authenticate("idle_gone", "idle_gone_pw")
+        self.assertTrue(self.accepted())
+        gone.unlink()
+        self.assertFalse(self.accepted())
+
     def test_active_session_kept(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.authenticate("idle_employee", "idle_employee_pw")
