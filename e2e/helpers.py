@@ -243,7 +243,8 @@ def odoo_shell(db, code, *options, env=None):
 
 
 def drop_database(name):
-    subprocess.run(["dropdb", "--if-exists", name], check=False)
+    # Forced: a server's pool (the session store's) may still hold a connection.
+    subprocess.run(["dropdb", "--if-exists", "--force", name], check=False)
     shutil.rmtree(filestore(name), ignore_errors=True)
 
 
