@@ -12,7 +12,7 @@ from odoo.tools import ormcache
 
 from .idle_user_logout_draft import DRAFTS_KEY
 from .idle_user_logout_network import OUTSIDE, PING_PATH
-from .idle_user_logout_tab import TAB_CLOSED_PATH, tabs_concerned
+from .idle_user_logout_tab import CLOSED_KEY, TAB_CLOSED_PATH, page_load
 from .policy import lifetime_start, verdict
 from .session_stamps import LOGIN_KEY, SEEN_KEY, login_stamp
 from .single_sign_on import REAUTH_KEY
@@ -117,7 +117,8 @@ class IdleUserLogoutSession(models.AbstractModel):
         verdict."""
         session = request.session
         settings, networks = self._request_settings()
-        if tabs_concerned(session, settings):
+        # A page load where sessions end with their last tab, or after a page closed.
+        if session.get(CLOSED_KEY) or page_load(settings):
             self.env["idle_user_logout.tab"]._request_after_closing(endpoint, settings)
             # A session its last tab ended just now is followed no further.
             if not session.uid:

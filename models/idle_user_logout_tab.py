@@ -40,12 +40,6 @@ def page_load(settings):
     return "text/html" in headers.get("Accept", "")
 
 
-def tabs_concerned(session, settings):
-    """Whether a request of this session concerns its pages: a page load where sessions
-    end with their last tab, or any request after a page of it closed."""
-    return bool(session.get(CLOSED_KEY)) or page_load(settings)
-
-
 class IdleUserLogoutTab(models.Model):
     _name = "idle_user_logout.tab"
     _description = "Open Tab of a Session That Ends With Its Last Tab"
@@ -184,11 +178,11 @@ class IdleUserLogoutTab(models.Model):
 
     @api.model
     def _request_after_closing(self, endpoint, settings):
-        """A page load, or a request after a page of the session closed: refused when
-        the last page of the session closed more than the grace ago, no page of it
-        served since (a reload, another tab). Decided on what the server knows, not
-        on the session's word, which a concurrent request may have overwritten. Called
-        for the requests that concern the session's pages (`tabs_concerned`)."""
+        """A page load, or a request after a page of the session closed (the only ones
+        handed here): refused when the last page of the session closed more than the
+        grace ago, no page of it served since (a reload, another tab). Decided on what
+        the server knows, not on the session's word, which a concurrent request may
+        have overwritten."""
         session = request.session
         if request.httprequest.path == TAB_CLOSED_PATH:
             return

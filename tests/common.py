@@ -11,6 +11,17 @@ class JsonRpcMixin:
             headers={"Content-Type": "application/json"},
         ).json()
 
+    def accepted(self, path="/web/session/check"):
+        """Whether the server still serves this session (a JSON-RPC call); a refusal is
+        a session expiry, nothing else."""
+        answer = self.jsonrpc(path)
+        if "error" in answer:
+            self.assertEqual(
+                answer["error"]["data"]["name"], "odoo.http.SessionExpiredException"
+            )
+            return False
+        return True
+
     def log_in(self, login):
         """A real login (password `<login>_pw`), through the route the web client and
         API clients use."""

@@ -45,15 +45,6 @@ class IdleLogoutCase(JsonRpcMixin, HttpCase):
         super().log_in(login)
         return self.opener.cookies["session_id"][:42]
 
-    def accepted(self):
-        answer = self.jsonrpc("/web/session/check")
-        if "error" in answer:
-            self.assertEqual(
-                answer["error"]["data"]["name"], "odoo.http.SessionExpiredException"
-            )
-            return False
-        return True
-
     def record(self, session_identifier, reason):
         self.env["idle_user_logout.log"]._record(
             {

@@ -24,16 +24,6 @@ class TestIdleLogoutServerEnforcement(JsonRpcMixin, HttpCase):
         ):
             new_test_user(cls.env, login=login, password=f"{login}_pw", groups=group)
 
-    def accepted(self, path="/web/session/check"):
-        """Whether the server still serves this session (a JSON-RPC call)."""
-        answer = self.jsonrpc(path)
-        if "error" in answer:
-            self.assertEqual(
-                answer["error"]["data"]["name"], "odoo.http.SessionExpiredException"
-            )
-            return False
-        return True
-
     def test_idle_session_refused_after_timeout_and_grace(self):
         with freeze_time("2026-11-28 10:00:00") as clock:
             self.authenticate("idle_employee", "idle_employee_pw")
