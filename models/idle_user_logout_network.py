@@ -23,10 +23,11 @@ OUTSIDE_KEY = "idle_logout_outside"
 PING_PATH = "/idle_user_logout/ping"
 
 
-# Each address matched once while the networks stay: a request pays a lookup.
+# Each address matched once while the networks stay: a request pays a lookup (the
+# networks as text, whose hash Python keeps).
 @functools.lru_cache(maxsize=4096)
 def address_in(address, networks):
-    """The label of the first of `networks` ((label, network) pairs) that holds the
+    """The label of the first of `networks` ((label, CIDR) pairs) that holds the
     address, `OUTSIDE` when none does or the address is not one (a request without a
     usable address is outside)."""
     try:
@@ -35,7 +36,10 @@ def address_in(address, networks):
         return OUTSIDE
     # An IPv4 client seen through an IPv6 socket: ::ffff:192.0.2.15.
     ip = getattr(ip, "ipv4_mapped", None) or ip
-    return next((label for label, network in networks if ip in network), OUTSIDE)
+    return next(
+        (label for label, cidr in networks if ip in ipaddress.ip_network(cidr)),
+        OUTSIDE,
+    )
 
 
 class IdleUserLogoutNetwork(models.Model):
@@ -139,9 +143,9 @@ class IdleUserLogoutNetwork(models.Model):
     @api.model
     @ormcache(cache="stable")
     def _trusted(self):
-        """The trusted networks, parsed once: (label, network) pairs."""
+        """The trusted networks: (label, CIDR) pairs."""
         return tuple(
-            (network.name, ipaddress.ip_network(network.cidr))
+            (network.name, network.cidr)
             for network in self.sudo().search([("cidr", "!=", False)], order="id")
         )
 
@@ -160,19 +164,13 @@ class IdleUserLogoutNetwork(models.Model):
         return self._of_address(request.httprequest.remote_addr)
 
     @api.model
-    def _follow_request(self, settings, networks):
-        """A session whose requests move in or out of the trusted `networks`: its pages
-        hear of it, with the rule that holds there now. Returns whether the current
-        request comes from outside them."""
+    def _session_moved(self, outside, settings):
+        """The current request's session moved in or out of the trusted networks
+        (`outside` them now): its pages hear of it, with the rule that holds there."""
         session = request.session
-        outside = address_in(request.httprequest.remote_addr, networks) == OUTSIDE
-        # A page that was never told (no trusted networks then) takes itself as inside.
-        known = session.get(OUTSIDE_KEY, False)
-        if known == outside:
-            return outside
         session[OUTSIDE_KEY] = outside
         if not settings.enabled:
-            return outside
+            return
         user = self.env["res.users"].sudo().browse(session.uid)
         if user._is_internal():
             values = user._idle_logout_rule_values(settings, outside)
@@ -180,4 +178,3 @@ class IdleUserLogoutNetwork(models.Model):
             self.env["idle_user_logout.session"]._tell(
                 session.sid, NETWORK_CHANGED, message
             )
-        return outside

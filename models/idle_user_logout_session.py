@@ -5,15 +5,16 @@ its requests (see `policy.verdict`)."""
 
 import hashlib
 import time
+from typing import NamedTuple
 
 from odoo import SUPERUSER_ID, api, models
 from odoo.http import STORED_SESSION_BYTES, request
 from odoo.tools import ormcache
 
 from .idle_user_logout_draft import DRAFTS_KEY
-from .idle_user_logout_network import OUTSIDE, PING_PATH
+from .idle_user_logout_network import OUTSIDE, OUTSIDE_KEY, PING_PATH, address_in
 from .idle_user_logout_tab import CLOSED_KEY, TAB_CLOSED_PATH, page_load
-from .policy import lifetime_start, verdict
+from .policy import IdleLogoutSettings, lifetime_start, verdict
 from .session_stamps import LOGIN_KEY, SEEN_KEY, login_stamp
 from .single_sign_on import REAUTH_KEY
 
@@ -33,6 +34,19 @@ BACKGROUND_PATHS = (
     PING_PATH,
     TAB_CLOSED_PATH,
 )
+
+
+class RequestRule(NamedTuple):
+    """What every request of a user's sessions is checked against."""
+
+    settings: IdleLogoutSettings
+    # The trusted networks: (label, CIDR) pairs.
+    networks: tuple
+    # Whether the user is internal; False (and no timeouts) while enforcement is off.
+    internal: bool
+    # The user's idle timeout in minutes (None: exempt), and outside the networks.
+    minutes: int | None
+    minutes_outside: int | None
 
 
 def session_channel(sid):
@@ -116,41 +130,56 @@ class IdleUserLogoutSession(models.AbstractModel):
         """Follows a request of the session: its pages, its network, the server's
         verdict."""
         session = request.session
-        settings, networks = self._request_settings()
+        rule = self._request_rule(session.uid)
         # A page load where sessions end with their last tab, or after a page closed.
-        if session.get(CLOSED_KEY) or page_load(settings):
-            self.env["idle_user_logout.tab"]._request_after_closing(endpoint, settings)
+        if session.get(CLOSED_KEY) or page_load(rule.settings):
+            self.env["idle_user_logout.tab"]._request_after_closing(
+                endpoint, rule.settings
+            )
             # A session its last tab ended just now is followed no further.
             if not session.uid:
                 return
         outside = False
-        if networks:
-            followed = self.env["idle_user_logout.network"]
-            outside = followed._follow_request(settings, networks)
+        if rule.networks:
+            address = request.httprequest.remote_addr
+            outside = address_in(address, rule.networks) == OUTSIDE
+            # A page never told (no trusted networks then) takes itself as inside.
+            if session.get(OUTSIDE_KEY, False) != outside:
+                networks = self.env["idle_user_logout.network"]
+                networks._session_moved(outside, rule.settings)
         if session.get(SEEN_KEY) is not False:
-            self._enforce(endpoint, settings, outside)
+            self._enforce(endpoint, rule, outside)
 
     @api.model
-    @ormcache()
-    def _request_settings(self):
-        """The settings and the trusted networks: every request of a session reads both,
-        in one lookup (cleared with either, in Odoo's default cache)."""
+    @ormcache("uid")
+    def _request_rule(self, uid):
+        """What every request of the user's sessions is checked against, in one lookup
+        per request (see `RequestRule`). Cached per user in Odoo's default cache, as
+        Odoo caches a user's groups: cleared with the settings, the networks, a group's
+        rule and the user's groups."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
-        return settings, self.env["idle_user_logout.network"]._trusted()
+        networks = self.env["idle_user_logout.network"]._trusted()
+        if not (settings.enabled and settings.server_enforcement):
+            return RequestRule(settings, networks, False, None, None)
+        user = self.env["res.users"].sudo().browse(uid)
+        minutes = user._idle_logout_timeout_minutes(settings)
+        outside = (
+            user._idle_logout_timeout_minutes(settings, True) if networks else minutes
+        )
+        return RequestRule(settings, networks, user._is_internal(), minutes, outside)
 
     @api.model
-    def _enforce(self, endpoint, settings, outside=False):
-        """Acts on the server's verdict on the current request: refuses its session, or
-        stamps its activity (by the user's rule `outside` the trusted networks or
-        not)."""
+    def _enforce(self, endpoint, rule, outside=False):
+        """Acts on the server's verdict on the current request (by the user's `rule`,
+        `outside` the trusted networks or not): refuses its session, or stamps its
+        activity."""
+        settings = rule.settings
         if not (settings.enabled and settings.server_enforcement):
             return
         session = request.session
         seen = session.get(SEEN_KEY)
-        # The request's own user (its groups are computed as superuser).
-        user = self.env["res.users"].browse(session.uid)
         # Once per session: whether it concerns an internal user at all.
-        if seen is None and not user._is_internal():
+        if seen is None and not rule.internal:
             session[SEEN_KEY] = False
             return
         refusal, stamp = verdict(
@@ -158,7 +187,7 @@ class IdleUserLogoutSession(models.AbstractModel):
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,
-            user._idle_logout_timeout_minutes(settings, outside),
+            rule.minutes_outside if outside else rule.minutes,
             background=request.httprequest.path.startswith(BACKGROUND_PATHS),
         )
         if refusal:

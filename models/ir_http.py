@@ -15,12 +15,11 @@ class IrHttp(models.AbstractModel):
     @classmethod
     def _authenticate(cls, endpoint):
         session = request.session
-        env = request.env
-        # A cookie naming a session gone from the store (ended away from its browser).
-        if session.is_new and request.cookies.get("session_id") and not session.uid:
-            env["idle_user_logout.tab"]._browser_back(endpoint)
         if session.uid:
-            env["idle_user_logout.session"]._follow(endpoint)
+            request.env["idle_user_logout.session"]._follow(endpoint)
+        # A cookie naming a session gone from the store (ended away from its browser).
+        elif session.is_new and request.cookies.get("session_id"):
+            request.env["idle_user_logout.tab"]._browser_back(endpoint)
         return super()._authenticate(endpoint)
 
     @classmethod
@@ -31,7 +30,11 @@ class IrHttp(models.AbstractModel):
         known = (
             session.uid
             and "deletion_time" not in session
-            and {key: session.get(key) for key in ("uid", LOGIN_KEY, SEEN_KEY)}
+            and {
+                "uid": session.uid,
+                LOGIN_KEY: session.get(LOGIN_KEY),
+                SEEN_KEY: session.get(SEEN_KEY),
+            }
         )
         try:
             return super()._authenticate_explicit(auth)
