@@ -23,7 +23,6 @@ import argparse
 import ast
 import gzip
 import os
-import random
 import re
 import statistics
 import subprocess
@@ -226,8 +225,8 @@ observer.observe(document, { childList: true, subtree: true });
 
 def users_list_ready(servers, runs):
     """Milliseconds from a page load of the users list to its rows shown, per
-    {name: Server}; the loads of each are interleaved, each round in its own order (the
-    second load of a round ran faster), after one to warm up."""
+    {name: Server}; the loads of each are interleaved, each configuration in every place
+    of a round in turn (the second load of a round ran faster), after one to warm up."""
     drivers = {}
     for name, server in servers.items():
         driver = drivers[name] = logged_in_chrome(server)
@@ -237,7 +236,8 @@ def users_list_ready(servers, runs):
     samples = {name: [] for name in servers}
     try:
         for run in range(runs + 1):
-            for name in random.sample(list(drivers), len(drivers)):
+            names = list(drivers)
+            for name in names[run % len(names) :] + names[: run % len(names)]:
                 driver = drivers[name]
                 # The last load's late requests are no part of this one.
                 time.sleep(0.5)

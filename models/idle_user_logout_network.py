@@ -1,6 +1,7 @@
 """Trusted networks, whose requests may use the group rules marked "only from trusted
-networks", and a session followed as its requests move in or out of them: its pages
-hear of it with the rule that holds there, and look again when the networks change."""
+networks", and where a request comes from; a session whose requests moved in or out of
+them: its pages hear of it with the rule that holds there, and look again when the
+networks change."""
 
 import functools
 import ipaddress
@@ -24,7 +25,7 @@ PING_PATH = "/idle_user_logout/ping"
 
 
 # Each address matched once while the networks stay: a request pays a lookup (the
-# networks as text, whose hash Python keeps).
+# networks as text: hashed in C, not by ipaddress's Python).
 @functools.lru_cache(maxsize=4096)
 def address_in(address, networks):
     """The label of the first of `networks` ((label, CIDR) pairs) that holds the
@@ -37,7 +38,11 @@ def address_in(address, networks):
     # An IPv4 client seen through an IPv6 socket: ::ffff:192.0.2.15.
     ip = getattr(ip, "ipv4_mapped", None) or ip
     return next(
-        (label for label, cidr in networks if ip in ipaddress.ip_network(cidr)),
+        (
+            label
+            for label, cidr in networks
+            if ip in ipaddress.ip_network(cidr, strict=False)
+        ),
         OUTSIDE,
     )
 

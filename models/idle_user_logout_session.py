@@ -145,8 +145,8 @@ class IdleUserLogoutSession(models.AbstractModel):
             outside = address_in(address, rule.networks) == OUTSIDE
             # A page never told (no trusted networks then) takes itself as inside.
             if session.get(OUTSIDE_KEY, False) != outside:
-                networks = self.env["idle_user_logout.network"]
-                networks._session_moved(outside, rule.settings)
+                trusted = self.env["idle_user_logout.network"]
+                trusted._session_moved(outside, rule.settings)
         if session.get(SEEN_KEY) is not False:
             self._enforce(endpoint, rule, outside)
 
@@ -156,17 +156,19 @@ class IdleUserLogoutSession(models.AbstractModel):
         """What every request of the user's sessions is checked against, in one lookup
         per request (see `RequestRule`). Cached per user in Odoo's default cache, as
         Odoo caches a user's groups: cleared with the settings, the networks, a group's
-        rule and the user's groups."""
+        rule and the user's groups; computed whatever the request's context."""
         settings = self.env["res.config.settings"]._idle_logout_settings()
         networks = self.env["idle_user_logout.network"]._trusted()
         if not (settings.enabled and settings.server_enforcement):
             return RequestRule(settings, networks, False, None, None)
-        user = self.env["res.users"].sudo().browse(uid)
+        user = self.env(context={}, su=True)["res.users"].browse(uid)
         minutes = user._idle_logout_timeout_minutes(settings)
-        outside = (
+        minutes_outside = (
             user._idle_logout_timeout_minutes(settings, True) if networks else minutes
         )
-        return RequestRule(settings, networks, user._is_internal(), minutes, outside)
+        return RequestRule(
+            settings, networks, user._is_internal(), minutes, minutes_outside
+        )
 
     @api.model
     def _enforce(self, endpoint, rule, outside=False):

@@ -126,10 +126,28 @@ class TestIdleLogoutServerEnforcement(JsonRpcMixin, HttpCase):
                 self.assertTrue(self.accepted())  # stamped at 10:00
                 save_settings(**off)
                 clock.tick(3600)
+                # Served while off: the server's rule for the user read then holds no
+                # timeout; turned on, it is read again.
+                self.assertTrue(self.accepted())
                 save_settings()
                 self.assertTrue(self.accepted(), "10:00 counts from the switch")
                 clock.tick(LIMIT_SECONDS + 1)
                 self.assertFalse(self.accepted())
+
+    def test_a_new_global_timeout_holds_at_the_next_request(self):
+        """The server's rule for a user is read once, until a setting changes."""
+        # Its refusal is told from a cursor of its own, after queries (caches cleared).
+        self.set_registry_readonly_mode(False)
+        self.addCleanup(self.set_registry_readonly_mode, True)
+        self.icp.set_param("idle_user_logout.timeout_minutes", "10")
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertTrue(self.accepted(), "10 min: served")
+            self.icp.set_param("idle_user_logout.timeout_minutes", "1")
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted(), "1 min since: refused")
 
     def test_session_info_asks_for_keepalive(self):
         """A page in use reports its activity each third of the timeout, up to 60 s."""
