@@ -16,7 +16,7 @@ Bytes, latency and the users list are measured beside the addon as it was at a g
 `--baseline` of this repository (the last turn's, by default), served in the same run.
 
 Usage: make bench, or in bench/ with the venv: python client_cost.py
-[--idle-minutes 3] [--latency-runs 3] [--list-runs 40] [--baseline e11c666]
+[--idle-minutes 3] [--latency-runs 3] [--list-runs 42] [--baseline e11c666]
 """
 
 import argparse
@@ -257,7 +257,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--idle-minutes", type=float, default=3)
     parser.add_argument("--latency-runs", type=int, default=3)
-    parser.add_argument("--list-runs", type=int, default=40)
+    # A multiple of the three configurations: each in every place as often.
+    parser.add_argument("--list-runs", type=int, default=42)
     parser.add_argument("--baseline", default=BASELINE_REF)
     args = parser.parse_args()
     baseline = f"idle_user_logout at {args.baseline}"

@@ -37,14 +37,16 @@ def address_in(address, networks):
         return OUTSIDE
     # An IPv4 client seen through an IPv6 socket: ::ffff:192.0.2.15.
     ip = getattr(ip, "ipv4_mapped", None) or ip
-    return next(
-        (
-            label
-            for label, cidr in networks
-            if ip in ipaddress.ip_network(cidr, strict=False)
-        ),
-        OUTSIDE,
-    )
+    return next((label for label, cidr in networks if _holds(cidr, ip)), OUTSIDE)
+
+
+def _holds(cidr, ip):
+    """Whether the network `cidr` holds `ip`; one stored past its validation (by SQL)
+    holds none."""
+    try:
+        return ip in ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
 
 
 class IdleUserLogoutNetwork(models.Model):

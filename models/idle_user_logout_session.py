@@ -161,7 +161,7 @@ class IdleUserLogoutSession(models.AbstractModel):
         networks = self.env["idle_user_logout.network"]._trusted()
         if not (settings.enabled and settings.server_enforcement):
             return RequestRule(settings, networks, False, None, None)
-        user = self.env(context={}, su=True)["res.users"].browse(uid)
+        user = self.env(user=uid, context={}, su=True)["res.users"].browse(uid)
         minutes = user._idle_logout_timeout_minutes(settings)
         minutes_outside = (
             user._idle_logout_timeout_minutes(settings, True) if networks else minutes

@@ -34,6 +34,9 @@ class TestIdleLogoutAddresses(TransactionCase):
         self.assertEqual(address_in("2001:db8::1", OFFICE + LAB), "Lab")
         self.assertEqual(address_in("2001:db9::1", OFFICE + LAB), OUTSIDE)
         self.assertEqual(address_in("10.1.2.3", LAB), OUTSIDE, "another version")
+        # Stored past the form's validation (by SQL): read as networks, or holding none.
+        stored = (("Broken", "10.0.0.300/8"), ("Host bits", "10.1.0.1/16"))
+        self.assertEqual(address_in("10.1.2.3", stored), "Host bits")
 
     def test_an_address_that_is_none_is_outside(self):
         for address in (None, "", "abc", "10.0.0.300", "10.0.0.1/8", "::g"):
