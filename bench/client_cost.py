@@ -234,9 +234,9 @@ def users_list_ready(servers, runs):
             "Page.addScriptToEvaluateOnNewDocument", {"source": LIST_READY}
         )
     samples = {name: [] for name in servers}
+    names = list(drivers)
     try:
         for run in range(runs + 1):
-            names = list(drivers)
             for name in names[run % len(names) :] + names[: run % len(names)]:
                 driver = drivers[name]
                 # The last load's late requests are no part of this one.
