@@ -1,2 +1,6 @@
+from .models.ir_config_parameter import UNINSTALLING
+
+
 def uninstall_hook(env):
-    env["ir.config_parameter"].search([("key", "=like", "idle_user_logout.%")]).unlink()
+    params = env["ir.config_parameter"].with_context(**{UNINSTALLING: True})
+    params.search([("key", "=like", "idle_user_logout.%")]).unlink()

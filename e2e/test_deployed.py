@@ -282,6 +282,36 @@ def test_the_server_refusing_a_session_takes_every_page(deployed, browser):
         other.quit()
 
 
+def test_a_rule_set_through_one_worker_holds_in_every_worker(deployed):
+    """The workers of both servers each cache a user's rule for its requests: a rule
+    set through one of them holds in all, at their next request."""
+    deployed.configure(enabled=True, timeout_minutes=60)
+    name = f"idle_{uuid.uuid4().hex[:6]}"
+    group = deployed.call("res.groups", "create", [{"name": name}])[0]
+    try:
+        name = member_of(deployed, group)
+        sessions = [authenticate(deployed, name, name)[0] for _ in range(6)]
+
+        def served(http):
+            answer = http.post(
+                f"{deployed.url}/web/session/check",
+                json={"jsonrpc": "2.0", "method": "call", "params": {}},
+                timeout=30,
+            ).json()
+            return "error" not in answer
+
+        for http in sessions:
+            age_session(deployed, http.cookies["session_id"], 5 * 60)
+            assert all(served(http) for _ in range(4)), "idle 5 minutes of 60"
+            age_session(deployed, http.cookies["session_id"], 5 * 60)
+        deployed.call(
+            "res.groups", "write", [group], {"idle_logout_timeout_minutes": 1}
+        )
+        assert not any(served(http) for http in sessions), "idle 5 minutes of 1"
+    finally:
+        deployed.call("res.groups", "unlink", [group])
+
+
 def test_the_session_lifetime_takes_every_page_however_busy(deployed, browser):
     deployed.configure(enabled=True, timeout_minutes=60)
     deployed.set_param("idle_user_logout.max_session_hours", "1")

@@ -14,6 +14,7 @@ from odoo.tools import ormcache
 from .idle_user_logout_draft import DRAFTS_KEY
 from .idle_user_logout_network import OUTSIDE, OUTSIDE_KEY, PING_PATH, address_in
 from .idle_user_logout_tab import CLOSED_KEY, TAB_CLOSED_PATH, page_load
+from .login_page import LOGOUT_PATH
 from .policy import IdleLogoutSettings, lifetime_start, verdict
 from .session_stamps import LOGIN_KEY, SEEN_KEY, login_stamp
 from .single_sign_on import REAUTH_KEY
@@ -21,7 +22,7 @@ from .single_sign_on import REAUTH_KEY
 # Requests made by the web client on its own, never by the user, and those that end the
 # session (what the server saw before them goes on record): they are not activity.
 BACKGROUND_PATHS = (
-    "/web/session/logout",
+    LOGOUT_PATH,
     "/web/session/destroy",
     "/websocket",
     "/bus/",
@@ -147,7 +148,7 @@ class IdleUserLogoutSession(models.AbstractModel):
             if session.get(OUTSIDE_KEY, False) != outside:
                 trusted = self.env["idle_user_logout.network"]
                 trusted._session_moved(outside, rule.settings)
-        if session.get(SEEN_KEY) is not False:
+        if session.get(SEEN_KEY) is not False or rule.internal:
             self._enforce(endpoint, rule, outside)
 
     @api.model
@@ -184,6 +185,9 @@ class IdleUserLogoutSession(models.AbstractModel):
         if seen is None and not rule.internal:
             session[SEEN_KEY] = False
             return
+        # A user made internal since the session's login: its idle time counts from now.
+        if seen is False:
+            seen = session[SEEN_KEY] = time.time()
         refusal, stamp = verdict(
             time.time(),
             seen,

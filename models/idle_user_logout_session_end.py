@@ -17,7 +17,7 @@ from odoo.tools import SQL, mute_logger
 
 from .idle_user_logout_log import NOT_BY_THE_ADDON
 from .idle_user_logout_network import OUTSIDE
-from .login_page import login_url
+from .login_page import login_url, way_back
 from .session_stamps import LOGIN_KEY, SEEN_KEY
 from .single_sign_on import log_out_for_the_addon
 
@@ -56,10 +56,14 @@ class IdleUserLogoutSessionEnd(models.AbstractModel):
         values = values or request.session
         login = values.get(LOGIN_KEY)
         seen = settings.server_enforcement and values.get(SEEN_KEY)
+        # As the server counts it (`policy.verdict`): from the switch at the earliest.
+        seen = seen and max(seen, settings.enforced_since)
         network = self.env["idle_user_logout.network"]._of_request()
         device = {**request_device(), "network": network}
         # What the server saw beside the browser's word: the idle time by its own stamp.
-        device["server_idle_minutes"] = (time.time() - seen) / 60 if seen else None
+        device["server_idle_minutes"] = (
+            max(time.time() - seen, 0) / 60 if seen else None
+        )
         # A cursor of its own: the logout route is read-only, a refusal rolls back. The
         # session's tabs end it at once: a refused concurrent write is made again (and
         # logged only when the last attempt fails).
@@ -199,8 +203,7 @@ class IdleUserLogoutSessionEnd(models.AbstractModel):
             root.session_store.save(session)
         # Pages show the login page.
         elif endpoint.routing["auth"] != "public":
-            back = request.httprequest.full_path.rstrip("?")
-            login = login_url(request.env, reason, back, user_id)
+            login = login_url(request.env, reason, way_back(), user_id)
             werkzeug.exceptions.abort(request.env[self._name]._exit(login))
 
     @api.model

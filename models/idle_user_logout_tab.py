@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.http import STORED_SESSION_BYTES, get_session_max_inactivity, request, root
 from odoo.tools import SQL
 
-from .login_page import login_url
+from .login_page import login_url, way_back
 from .session_stamps import LOGIN_KEY
 from .single_sign_on import REAUTH_KEY, SSO_KEY, sid_hash
 
@@ -218,8 +218,7 @@ class IdleUserLogoutTab(models.Model):
             return
         request.session[REAUTH_KEY] = True
         request.session[SSO_KEY] = sso
-        back = request.httprequest.full_path.rstrip("?")
-        login = login_url(self.env, "last_tab_closed", back, None)
+        login = login_url(self.env, "last_tab_closed", way_back(), None)
         session_end = self.env["idle_user_logout.session_end"]
         werkzeug.exceptions.abort(session_end._exit(login))
 

@@ -25,6 +25,8 @@ OUTSIDE_ARG = "idle_logout_outside"
 LIFETIME_ARG = "idle_logout_lifetime"
 CLOSED_ARG = "idle_logout_closed"
 SSO_REFUSED_ARG = "idle_logout_sso"
+# The route every tab leaving takes (see controllers/session.py).
+LOGOUT_PATH = "/web/session/logout"
 
 
 def local_url(url):
@@ -32,6 +34,16 @@ def local_url(url):
     host, nor the leading slashes a browser would read as another host (`//`, `/\\`)."""
     _scheme, _netloc, path, query, fragment = urlsplit(url or "")
     return "/" + urlunsplit(("", "", path, query, fragment)).lstrip("/\\")
+
+
+def way_back():
+    """Where the login page brings the current request's browser back to: the page it
+    asked for; a logout goes where it was going (back to it, it would end the next
+    login)."""
+    httprequest = request.httprequest
+    if httprequest.path == LOGOUT_PATH:
+        return local_url(httprequest.args.get("redirect", "/odoo"))
+    return httprequest.full_path.rstrip("?")
 
 
 def login_url(env, reason, redirect, user_id, page_minutes=None):

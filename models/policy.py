@@ -181,20 +181,6 @@ def since_params(before, after, now):
     return params
 
 
-def pages_follow(before, after):
-    """Whether the open pages follow this change of the settings without a reload: the
-    addon turned on or off, the timeouts (inside and outside the trusted networks), the
-    warning, the server's keepalive."""
-    followed = (
-        "enabled",
-        "timeout_minutes",
-        "outside_timeout_minutes",
-        "warning_seconds",
-        "server_enforcement",
-    )
-    return any(getattr(before, name) != getattr(after, name) for name in followed)
-
-
 def group_rule(exempt, timeouts):
     """The rule of a user from their groups' rules (`exempt` flags, `timeouts` in
     minutes, 0 for none): `EXEMPT` if one is exempt, else the shortest timeout, else

@@ -16,7 +16,6 @@ from .policy import (
     clamp_session_hours,
     clamp_timeout_minutes,
     clamp_warning_seconds,
-    pages_follow,
     read_settings,
     since_params,
     stored_params,
@@ -234,9 +233,6 @@ class ResConfigSettings(models.TransientModel):
         res = super().set_values()
         before = self._idle_logout_settings()
         after = self._idle_logout_entered(before)
-        if pages_follow(before, after):
-            users = self.env["res.users"].sudo().search([("share", "=", False)])
-            users._idle_logout_watch_rules()
         icp = self.env["ir.config_parameter"].sudo()
         params = {**since_params(before, after, time.time()), **stored_params(after)}
         for param, value in params.items():

@@ -35,7 +35,11 @@ class PolicyReport(models.AbstractModel):
         for user in users:
             minutes = user._idle_logout_timeout_minutes(settings)
             # Where there are trusted networks, what holds outside them too.
-            outside = networks and user._idle_logout_timeout_minutes(settings, True)
+            outside = (
+                user._idle_logout_timeout_minutes(settings, True)
+                if networks
+                else minutes
+            )
             rows.append(
                 {
                     "user": user,
@@ -43,7 +47,7 @@ class PolicyReport(models.AbstractModel):
                     "outside_minutes": outside,
                     "groups": user._idle_logout_rule_groups(settings),
                     "beyond": beyond_policy(minutes, maximum)
-                    or bool(networks and beyond_policy(outside, maximum)),
+                    or beyond_policy(outside, maximum),
                 }
             )
         return {

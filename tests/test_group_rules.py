@@ -282,8 +282,19 @@ class TestIdleLogoutRuleNotices(GroupRulesCase):
             [{"idle_logout_timeout_minutes": 30, "idle_logout_keepalive": False}],
         )
 
+    def test_a_timeout_set_in_system_parameters_reaches_open_pages(self):
+        """System Parameters (or a script) writes the parameter itself."""
+        key = "idle_user_logout.timeout_minutes"
+        self.icp.search([("key", "=", key)]).value = "20"
+        self.assertEqual(self.notices(self.employee), [self.rule(20)])
+        self.icp.search([("key", "=", key)]).unlink()
+        self.assertEqual(self.notices(self.employee), [self.rule(15)], "the default")
+        self.icp.create({"key": key, "value": "5"})
+        self.assertEqual(self.notices(self.employee), [self.rule(5)])
+
     def test_nothing_is_told_when_the_addon_is_off(self):
         self.icp.set_param("idle_user_logout.enabled", "False")
+        self.assertEqual(self.notices(self.employee), [{}], "no rule: off")
         self.join(self.employee, self.accounting)
         self.accounting.idle_logout_timeout_minutes = 5
         self.assertEqual(self.notices(self.employee), [])

@@ -1,4 +1,5 @@
 import inspect
+import time
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -212,6 +213,18 @@ class TestIdleLogoutAudit(IdleLogoutCase):
         self.log_in()
         self.url_open("/web/session/logout?idle_logout_reason=browser_idle")
         self.assertLess(self.logs()[0].server_idle_minutes, 1, "said, not seen")
+
+    def test_the_idle_time_the_server_saw_counts_from_its_switch(self):
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.log_in()
+            clock.tick(600)
+            # Server enforcement turned back on at 10:10: it counts from then.
+            self.icp.set_param(
+                "idle_user_logout.server_enforcement_since", str(time.time())
+            )
+            clock.tick(300)
+            self.url_open("/web/session/logout?idle_logout_reason=browser_idle")
+        self.assertEqual(self.logs().server_idle_minutes, 5)
 
     def test_a_revoked_device_is_on_record_with_its_device(self):
         session_identifier = self.log_in()

@@ -258,19 +258,32 @@ class TestIdleLogoutNetworksOnTheServer(JsonRpcMixin, HttpCase):
         self.env.cr.precommit.run()
         self.env["bus.bus"].sudo().search([]).unlink()
         user = self.env["res.users"].search([("login", "=", "idle_net_kiosk")])
+
+        def heard_outside():
+            self.env.cr.precommit.run()
+            messages = self.env["bus.bus"].sudo().search([])
+            rules = [
+                json.loads(bus.message)["payload"][OUTSIDE_RULE]
+                for bus in messages
+                if json.loads(bus.message)["type"] == RULE_CHANGED
+                and json.loads(bus.channel)[:3]
+                == [self.env.cr.dbname, "res.partner", user.partner_id.id]
+            ]
+            messages.unlink()
+            return [rule["idle_logout_timeout_minutes"] for rule in rules]
+
         self.env["res.config.settings"].create(
             {"idle_logout_outside_timeout_minutes": 5}
         ).execute()
-        self.env.cr.precommit.run()
-        rules = [
-            json.loads(bus.message)["payload"]
-            for bus in self.env["bus.bus"].sudo().search([])
-            if json.loads(bus.message)["type"] == RULE_CHANGED
-            and json.loads(bus.channel)[:3]
-            == [self.env.cr.dbname, "res.partner", user.partner_id.id]
-        ]
-        self.assertEqual(len(rules), 1)
-        self.assertEqual(rules[0][OUTSIDE_RULE]["idle_logout_timeout_minutes"], 5)
+        self.assertEqual(heard_outside(), [5])
+        # System Parameters writes the parameter itself, past the settings.
+        param = self.env["ir.config_parameter"].search(
+            [("key", "=", "idle_user_logout.outside_timeout_minutes")]
+        )
+        param.value = "3"
+        self.assertEqual(heard_outside(), [3])
+        param.unlink()
+        self.assertEqual(heard_outside(), [30], "none outside: the global one")
 
     def test_a_forwarded_address_is_ignored_without_proxy_mode(self):
         self.Networks.create({"name": "Office", "cidr": "10.0.0.0/8"})

@@ -1,5 +1,6 @@
 from urllib.parse import parse_qs, urlsplit
 
+from odoo import Command
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.idle_user_logout.tests.common import JsonRpcMixin
@@ -46,6 +47,42 @@ class TestIdleLogoutServerEnforcement(JsonRpcMixin, HttpCase):
             )
             page = self.url_open(response.headers["Location"]).text
             self.assertIn("You were logged out after 1 min of inactivity.", page)
+
+    def test_a_logout_refused_goes_on_where_it_was_going(self):
+        """A laptop woken past the grace: its tab's logout comes after the server's
+        refusal, and the next login goes back to the page, not to that logout."""
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_employee", "idle_employee_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(LIMIT_SECONDS + 1)
+            response = self.url_open(
+                "/web/session/logout?idle_logout_reason=browser_idle"
+                "&redirect=/odoo/settings",
+                allow_redirects=False,
+            )
+            location = urlsplit(response.headers["Location"])
+            self.assertEqual(location.path, "/web/login")
+            self.assertEqual(
+                parse_qs(location.query),
+                {"idle_logout": ["1"], "redirect": ["/odoo/settings"]},
+            )
+
+    def test_a_user_made_internal_is_enforced_from_then(self):
+        # Its refusal is told from a cursor of its own, after queries (caches cleared).
+        self.set_registry_readonly_mode(False)
+        self.addCleanup(self.set_registry_readonly_mode, True)
+        portal = self.env["res.users"].search([("login", "=", "idle_portal")])
+        with freeze_time("2026-11-28 10:00:00") as clock:
+            self.authenticate("idle_portal", "idle_portal_pw")
+            self.assertTrue(self.accepted())
+            clock.tick(3600)
+            portal.group_ids = [
+                Command.unlink(self.env.ref("base.group_portal").id),
+                Command.link(self.env.ref("base.group_user").id),
+            ]
+            self.assertTrue(self.accepted(), "counted from now, not from its login")
+            clock.tick(LIMIT_SECONDS + 1)
+            self.assertFalse(self.accepted())
 
     def test_a_deleted_users_session_is_logged_out_not_broken(self):
         # Its logout is told from a cursor of its own, after queries (caches cleared).
