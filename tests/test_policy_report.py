@@ -58,6 +58,8 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         html = str(reports._render_qweb_html(REPORT, self.settings().ids)[0])
         self.assertIn("Printed on", html)
         self.assertIn(self.env.user.name, html)
+        beyond = self.settings().idle_logout_beyond_policy_user_ids
+        self.assertIn(f"in or outside the trusted networks: {len(beyond)}", html)
         for group in (self.accounting, self.displays):
             self.assertIn(group.full_name, html)
         rows = {
