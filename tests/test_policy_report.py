@@ -58,6 +58,7 @@ class TestIdleLogoutPolicyReport(TransactionCase):
         html = str(reports._render_qweb_html(REPORT, self.settings().ids)[0])
         self.assertIn("Printed on", html)
         self.assertIn(self.env.user.name, html)
+        self.assertIn("<th>Rule set by</th>", html)
         beyond = self.settings().idle_logout_beyond_policy_user_ids
         self.assertIn(f"in or outside the trusted networks: {len(beyond)}", html)
         for group in (self.accounting, self.displays):
@@ -103,6 +104,7 @@ class TestIdleLogoutPolicyReport(TransactionCase):
             "Trusted networks Head office (10.0.0.0/8)",
             "Outside the trusted networks at most 10 min, no exemption",
             "Policy maximum 15 min",
+            "Outside them Rule set by (in the trusted networks)",
             f"{self.displays.full_name} Exempt (in the trusted networks only)",
             f"{self.accounting.full_name} 5 min",
             # The display, exempt in the office only: 10 minutes outside.
