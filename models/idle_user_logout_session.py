@@ -180,6 +180,7 @@ class IdleUserLogoutSession(models.AbstractModel):
         if not (settings.enabled and settings.server_enforcement):
             return
         session = request.session
+        now = time.time()
         seen = session.get(SEEN_KEY)
         # Once per session: whether it concerns an internal user at all.
         if seen is None and not rule.internal:
@@ -187,9 +188,9 @@ class IdleUserLogoutSession(models.AbstractModel):
             return
         # A user made internal since the session's login: its idle time counts from now.
         if seen is False:
-            seen = session[SEEN_KEY] = time.time()
+            seen = session[SEEN_KEY] = now
         refusal, stamp = verdict(
-            time.time(),
+            now,
             seen,
             settings.max_session_hours and login_stamp(session, settings),
             settings,

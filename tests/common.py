@@ -1,5 +1,23 @@
 import json
 
+from odoo.addons.idle_user_logout.models.res_users import RULE_CHANGED
+
+
+def rule_notices(env, user):
+    """The rules the pages of `user` heard on the bus since the last look, once the
+    transaction is done."""
+    env.cr.precommit.run()
+    messages = env["bus.bus"].sudo().search([])
+    heard = [
+        json.loads(bus.message)["payload"]
+        for bus in messages
+        if json.loads(bus.message)["type"] == RULE_CHANGED
+        and json.loads(bus.channel)[:3]
+        == [env.cr.dbname, "res.partner", user.partner_id.id]
+    ]
+    messages.unlink()
+    return heard
+
 
 class JsonRpcMixin:
     """For HttpCase: JSON-RPC calls and real logins, as the web client makes them."""

@@ -1,4 +1,3 @@
-import json
 from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command
@@ -6,10 +5,11 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 
 from odoo.addons.idle_user_logout.models.policy import EXEMPT
-from odoo.addons.idle_user_logout.models.res_users import RULE_CHANGED, RULES_BEFORE
+from odoo.addons.idle_user_logout.models.res_users import RULES_BEFORE
 from odoo.addons.idle_user_logout.tests.common import (
     ENFORCED,
     JsonRpcMixin,
+    rule_notices,
     set_params,
 )
 
@@ -155,17 +155,7 @@ class TestIdleLogoutRuleNotices(GroupRulesCase):
 
     def notices(self, user):
         """What the pages of `user` heard since the last look: the transaction ends."""
-        self.env.cr.precommit.run()
-        messages = self.env["bus.bus"].sudo().search([])
-        heard = [
-            json.loads(bus.message)["payload"]
-            for bus in messages
-            if json.loads(bus.message)["type"] == RULE_CHANGED
-            and json.loads(bus.channel)[:3]
-            == [self.env.cr.dbname, "res.partner", user.partner_id.id]
-        ]
-        messages.unlink()
-        return heard
+        return rule_notices(self.env, user)
 
     def setUp(self):
         super().setUp()

@@ -13,10 +13,11 @@ from odoo.addons.idle_user_logout.models.idle_user_logout_network import (
 from odoo.addons.idle_user_logout.models.idle_user_logout_session import (
     session_channel,
 )
-from odoo.addons.idle_user_logout.models.res_users import OUTSIDE_RULE, RULE_CHANGED
+from odoo.addons.idle_user_logout.models.res_users import OUTSIDE_RULE
 from odoo.addons.idle_user_logout.tests.common import (
     ENFORCED,
     JsonRpcMixin,
+    rule_notices,
     set_params,
 )
 
@@ -260,17 +261,10 @@ class TestIdleLogoutNetworksOnTheServer(JsonRpcMixin, HttpCase):
         user = self.env["res.users"].search([("login", "=", "idle_net_kiosk")])
 
         def heard_outside():
-            self.env.cr.precommit.run()
-            messages = self.env["bus.bus"].sudo().search([])
-            rules = [
-                json.loads(bus.message)["payload"][OUTSIDE_RULE]
-                for bus in messages
-                if json.loads(bus.message)["type"] == RULE_CHANGED
-                and json.loads(bus.channel)[:3]
-                == [self.env.cr.dbname, "res.partner", user.partner_id.id]
+            return [
+                rule[OUTSIDE_RULE]["idle_logout_timeout_minutes"]
+                for rule in rule_notices(self.env, user)
             ]
-            messages.unlink()
-            return [rule["idle_logout_timeout_minutes"] for rule in rules]
 
         self.env["res.config.settings"].create(
             {"idle_logout_outside_timeout_minutes": 5}
